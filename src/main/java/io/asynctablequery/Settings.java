@@ -1,0 +1,66 @@
+package io.asynctablequery;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import org.apache.camel.spi.PropertiesComponent;
+
+/** Reads the application's properties, failing at start-up with the property's name when one is wrong. */
+final class Settings {
+
+    private final PropertiesComponent properties;
+
+    Settings(PropertiesComponent properties) {
+        this.properties = properties;
+    }
+
+    String text(String name) {
+        return properties.resolveProperty(name).orElseThrow(() -> new IllegalStateException(
+                "Missing configuration property '" + name + "' (run from the project root, where "
+                        + "application.properties is, or set it with -D" + name + "=...)"));
+    }
+
+    String optionalText(String name) {
+        return properties.resolveProperty(name).orElse("").strip();
+    }
+
+    int number(String name, int min) {
+        try {
+            int value = Integer.parseInt(text(name).strip());
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException(name + " must be a whole number of at least " + min + ", not '"
+                + text(name) + "'");
+    }
+
+    boolean flag(String name) {
+        return Boolean.parseBoolean(text(name).strip());
+    }
+
+    Duration duration(String name) {
+        try {
+            Duration value = Duration.parse(text(name).strip());
+            if (!value.isNegative()) {
+                return value;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw new IllegalStateException(name + " must be an ISO-8601 duration such as PT15M, not '" + text(name)
+                + "'");
+    }
+
+    String oneOf(String name, String... allowed) {
+        String value = text(name).strip();
+        for (String candidate : allowed) {
+            if (candidate.equals(value)) {
+                return value;
+            }
+        }
+        throw new IllegalStateException(name + " must be one of " + String.join(", ", allowed) + ", not '" + value
+                + "'");
+    }
+}

@@ -1,0 +1,71 @@
+package io.asynctablequery.api;
+
+import io.asynctablequery.jobs.Job;
+import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobStore.Submission;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** What the HTTP API does with jobs, and the HTTP errors it answers when it cannot. */
+public class JobApi {
+
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final int MAX_REASON_LENGTH = 1000;
+
+    private final JobStore store;
+    private final int retryAfterSeconds;
+
+    public JobApi(JobStore store, int retryAfterSeconds) {
+        this.store = store;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public Submission submit(SubmitRequest request) {
+        Submission submission = store.submit(request.input(), request.idempotencyKey())
+                .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
+                        Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
+        if (!submission.created() && !submission.job().input().equals(request.input())) {
+            throw new ApiException(409, "Idempotency-Key '" + request.idempotencyKey()
+                    + "' was already used for a job with other parameters.");
+        }
+        return submission;
+    }
+
+    /** Undoes a submit whose job could not be queued, so that no job is left half-created. */
+    public void abandon(Job job) {
+        store.abandon(job);
+        throw new ApiException(503, "The job could not be queued; try again later.",
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
+    public Job find(String id) {
+        if (id == null || !UUID.matcher(id).matches()) {
+            throw ApiException.notFound();
+        }
+        return store.find(id).orElseThrow(ApiException::notFound);
+    }
+
+    public Job terminate(String id, Object reason) {
+        find(id);
+        String why = reason == null ? "Terminated by request." : reason.toString();
+        if (!(reason == null || reason instanceof String) || why.length() > MAX_REASON_LENGTH) {
+            throw new ApiException(400, "Invalid reason: give one text of at most " + MAX_REASON_LENGTH
+                    + " characters.");
+        }
+        JobStore.Change change = store.terminate(id, why).orElseThrow(ApiException::notFound);
+        if (!change.changed()) {
+            throw new ApiException(410, "Job already " + change.before().status() + ".");
+        }
+        return change.after();
+    }
+
+    public void purge(String id) {
+        find(id);
+        switch (store.purge(id)) {
+            case NOT_FOUND -> throw ApiException.notFound();
+            case NOT_FINISHED -> throw new ApiException(409, "Job is not finished; terminate it first or wait.");
+            default -> { }
+        }
+    }
+}

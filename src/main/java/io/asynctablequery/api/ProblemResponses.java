@@ -1,0 +1,32 @@
+package io.asynctablequery.api;
+
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the exception a route caught into a problem response. Unexpected exceptions are logged here and
+ * answered with a plain 500: no stack trace, message or configuration leaves the process.
+ */
+public class ProblemResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+    public void render(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException refused) { // bean expressions wrap what the bean threw
+                write(exchange, refused.status(), refused.getMessage(), refused.headers());
+                return;
+            }
+        }
+        LOG.error("Request {} {} failed", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                exchange.getIn().getHeader(Exchange.HTTP_PATH), caught);
+        write(exchange, 500, "Internal server error.", Map.of());
+    }
+
+    static void write(Exchange exchange, int status, String detail, Map<String, String> headers) {
+        HttpResponses.write(exchange, status, headers, Problem.of(status, detail), HttpResponses.PROBLEM_JSON);
+    }
+}

@@ -1,0 +1,104 @@
+package io.asynctablequery.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.asynctablequery.jobs.JobInput;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Reads and validates a submit: {@code s} and {@code e} from the query string, a form or a JSON body,
+ * with the original API's messages word for word, and the {@code Idempotency-Key} header.
+ */
+public class SubmitRequests {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final int maxRangeDays;
+
+    public SubmitRequests(int maxRangeDays) {
+        this.maxRangeDays = maxRangeDays;
+    }
+
+    public SubmitRequest parse(Exchange exchange) {
+        Message in = exchange.getIn();
+        Map<String, Object> body = bodyParameters(in);
+        LocalDate start = date(parameter(in, body, "s"), "start");
+        LocalDate end = date(parameter(in, body, "e"), "end");
+        long days = ChronoUnit.DAYS.between(start, end);
+        if (days < 1) {
+            throw new ApiException(400, "Invalid date range.");
+        }
+        if (days > maxRangeDays) {
+            throw new ApiException(400, "Invalid date range: the end may be at most " + maxRangeDays
+                    + " days after the start.");
+        }
+        return new SubmitRequest(new JobInput(start, end), idempotencyKey(in));
+    }
+
+    private static LocalDate date(Object value, String which) {
+        if (value == null || (value instanceof String text && text.isBlank())) {
+            throw new ApiException(400, "Empty " + which + " date.");
+        }
+        if (!(value instanceof String text)) { // a repeated parameter, or a JSON value that is not a string
+            throw new ApiException(400, "Invalid " + which + " date format.");
+        }
+        return DayFirstDates.parse(text)
+                .orElseThrow(() -> new ApiException(400, "Invalid " + which + " date format."));
+    }
+
+    /** The body's value wins over the query string's; a repeated query parameter arrives as a list. */
+    private static Object parameter(Message in, Map<String, Object> body, String name) {
+        Object value = body.containsKey(name) ? body.get(name) : in.getHeader(name);
+        if (value instanceof JsonNode node) {
+            return node.isTextual() ? node.textValue() : node.isNull() ? null : node.toString();
+        }
+        return value;
+    }
+
+    private static Map<String, Object> bodyParameters(Message in) {
+        Object body = in.getBody();
+        if (body instanceof Map<?, ?> form) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parameters = (Map<String, Object>) form;
+            return parameters;
+        }
+        byte[] bytes = in.getBody(byte[].class);
+        if (bytes == null || bytes.length == 0) {
+            return Map.of();
+        }
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
+        if (!contentType.startsWith("application/json") && !contentType.contains("+json")) {
+            throw new ApiException(415, "Send s and e as a query string, a form or a JSON body "
+                    + "(Content-Type: application/json).");
+        }
+        JsonNode json;
+        try {
+            json = HttpResponses.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new ApiException(400, "The request body is not valid JSON.");
+        }
+        if (json == null || !json.isObject()) {
+            throw new ApiException(400, "The JSON body must be an object such as {\"s\": \"01/01/2021\", "
+                    + "\"e\": \"31/01/2021\"}.");
+        }
+        Map<String, Object> parameters = new java.util.HashMap<>();
+        json.fields().forEachRemaining(field -> parameters.put(field.getKey(), field.getValue()));
+        return parameters;
+    }
+
+    private static String idempotencyKey(Message in) {
+        Object key = in.getHeader("Idempotency-Key");
+        if (key == null) {
+            return null;
+        }
+        if (!(key instanceof String text) || !IDEMPOTENCY_KEY.matcher(text).matches()) {
+            throw new ApiException(400, "Invalid Idempotency-Key: use 1 to 255 visible ASCII characters.");
+        }
+        return text;
+    }
+}

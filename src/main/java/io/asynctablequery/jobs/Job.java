@@ -1,0 +1,56 @@
+package io.asynctablequery.jobs;
+
+import java.time.Instant;
+
+/**
+ * One audit query job, as kept in the job store. Immutable: every change makes a new record, which
+ * the store writes with an optimistic lock.
+ *
+ * @param result     the distinct count, once Completed
+ * @param error      why it failed, once Failed
+ * @param reason     why it was terminated, once Terminated
+ * @param startedTime when a worker began running it (the job timeout counts from here)
+ */
+public record Job(String id, JobInput input, JobStatus status, Progress progress, Long result, JobError error,
+                  String reason, String idempotencyKey, Instant createdTime, Instant startedTime,
+                  Instant lastUpdatedTime) {
+
+    public static Job pending(String id, JobInput input, String idempotencyKey, Instant now) {
+        return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
+                idempotencyKey, now, null, now);
+    }
+
+    public Job running(Instant now) {
+        return new Job(id, input, JobStatus.Running, progress, null, null, null, idempotencyKey, createdTime, now, now);
+    }
+
+    public Job withProgress(Progress newProgress, Instant now) {
+        return new Job(id, input, status, newProgress, result, error, reason, idempotencyKey, createdTime, startedTime,
+                now);
+    }
+
+    public Job completed(long count, Progress finalProgress, Instant now) {
+        return new Job(id, input, JobStatus.Completed, finalProgress, count, null, null, idempotencyKey, createdTime,
+                startedTime, now);
+    }
+
+    public Job failed(JobError failure, Instant now) {
+        return new Job(id, input, JobStatus.Failed, progress, null, failure, null, idempotencyKey, createdTime,
+                startedTime, now);
+    }
+
+    public Job terminated(String why, Instant now) {
+        return new Job(id, input, JobStatus.Terminated, progress, null, null, why, idempotencyKey, createdTime,
+                startedTime, now);
+    }
+
+    /** Durable Functions' {@code output}: the count, the failure message or the termination reason. */
+    public Object output() {
+        return switch (status) {
+            case Completed -> result;
+            case Failed -> error == null ? null : error.message();
+            case Terminated -> reason;
+            default -> null;
+        };
+    }
+}
