@@ -17,6 +17,7 @@ public class LongPoll {
 
     public static final String JOB = "job";
     public static final String PREFERENCE_APPLIED = "preferenceApplied";
+    private static final String WAIT_SECONDS = "waitSeconds";
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*\"?(\\d{1,9})\"?",
             Pattern.CASE_INSENSITIVE);
 
@@ -28,8 +29,16 @@ public class LongPoll {
         this.maxWaitSeconds = maxWaitSeconds;
     }
 
+    /** Reads (and checks) the wait the request asks for; called before anything is created. */
+    public void readRequest(Exchange exchange) {
+        exchange.setProperty(WAIT_SECONDS, requestedSeconds(exchange));
+    }
+
     public void await(Exchange exchange) throws InterruptedException {
-        int seconds = requestedSeconds(exchange);
+        Integer seconds = exchange.getProperty(WAIT_SECONDS, Integer.class);
+        if (seconds == null) {
+            seconds = requestedSeconds(exchange);
+        }
         Job job = exchange.getProperty(JOB, Job.class);
         if (seconds <= 0 || job.status().isFinished()) {
             return;

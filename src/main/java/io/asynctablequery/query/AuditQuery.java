@@ -1,5 +1,6 @@
 package io.asynctablequery.query;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -160,11 +161,13 @@ public class AuditQuery {
         if (failure instanceof ScanFailedException known) {
             return known;
         }
-        if (failure instanceof TableServiceException e) {
+        // The pager throws the SDK's internal error type, not TableServiceException: both are HTTP errors.
+        if (failure instanceof HttpResponseException e) {
             int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-            String code = e.getValue() == null || e.getValue().getErrorCode() == null ? ""
-                    : e.getValue().getErrorCode().toString();
-            if (status == 404 || "TableNotFound".equals(code)) {
+            String code = e instanceof TableServiceException tableError && tableError.getValue() != null
+                    && tableError.getValue().getErrorCode() != null ? tableError.getValue().getErrorCode().toString()
+                    : "";
+            if (status == 404) {
                 return new ScanFailedException(JobError.TABLE_NOT_FOUND,
                         "Table '" + tableName + "' was not found in the storage account at " + endpoint + ".", e);
             }
