@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs async-table-query with its embedded defaults (./application.properties) and demo data.
+# Starts a local Azurite (the Azure Storage emulator, in memory) when nothing listens on its table
+# port, builds the jar when the sources are newer, then runs the app in the foreground (Ctrl+C stops
+# both). Extra arguments go to java, e.g. ./run.sh -Dcamel.server.port=9090
+set -euo pipefail
+cd "$(dirname "$0")"
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+
+if ! listening 10002; then
+  mkdir -p target
+  node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --silent \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > target/azurite.log 2>&1 &
+  azurite_pid=$!
+  trap 'kill $azurite_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do listening 10002 && listening 10001 && break; sleep 0.2; done
+  listening 10002 || { echo "Azurite did not start; see target/azurite.log" >&2; exit 1; }
+  echo "Started Azurite on 127.0.0.1:10000-10002 (in memory)"
+fi
+
+jar=target/async-table-query.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  mvn -B -q package -DskipTests
+fi
+
+java -Daudit.demo-data=true "$@" -jar "$jar"
