@@ -71,7 +71,6 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses());
 
-        int port = settings.number("camel.server.port", 0);
         try {
             context.addStartupListener(new StartupListener() {
                 @Override
@@ -80,7 +79,7 @@ public class AppConfiguration implements CamelConfiguration {
 
                 @Override
                 public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                    RouterProblems.install(started, port);
+                    RouterProblems.install(started);
                 }
             });
         } catch (Exception e) {

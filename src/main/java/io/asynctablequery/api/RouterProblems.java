@@ -19,12 +19,12 @@ public final class RouterProblems {
     private RouterProblems() {
     }
 
-    public static void install(CamelContext context, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            throw new IllegalStateException("No platform-http router on port " + port);
-        }
+    /** Installs the handlers on every platform-http router (one per server port). */
+    public static void install(CamelContext context) {
+        context.getRegistry().findByType(VertxPlatformHttpRouter.class).forEach(RouterProblems::install);
+    }
+
+    private static void install(Router router) {
         // Last in order: reached only when no route took the request.
         router.route().order(Integer.MAX_VALUE).handler(ctx -> {
             Set<String> allowed = allowedMethods(router, ctx.normalizedPath());
