@@ -94,8 +94,16 @@ class JobControlTest extends ApiTestSupport {
             running = submit("01/03/2022", "05/03/2022");
             awaitStatus(running, "Running");
             pending = submit("06/03/2022", "09/03/2022");
-            assertEquals("Pending", get("/api/status/" + pending).json().get("status").asText());
-            assertEquals("NotStarted", get("/api/operations/" + pending).json().get("status").asText());
+            HttpResult status = get("/api/status/" + pending);
+            assertEquals(202, status.status());
+            assertEquals("Pending", status.json().get("status").asText());
+            assertEquals(base() + "/api/status/" + pending, status.header("Location"));
+            assertEquals("1", status.header("Retry-After"));
+            HttpResult operation = get("/api/operations/" + pending);
+            assertEquals(200, operation.status());
+            assertEquals("1", operation.header("Retry-After"));
+            assertEquals("NotStarted", operation.json().get("status").asText());
+            assertEquals(false, operation.json().has("resourceLocation"));
 
             assertEquals(202, post("/api/status/" + pending + "/terminate", null).status());
         }

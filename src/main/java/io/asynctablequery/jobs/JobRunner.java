@@ -42,18 +42,18 @@ public class JobRunner {
         Instant deadline = job.startedTime().plus(timeout);
         try {
             ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job.id(), deadline));
-            if (scan.stopped()) {
-                if (!store.now().isBefore(deadline)) {
-                    finish(job.id(), running -> running.failed(timedOut(), store.now()));
-                }
-                return;
-            }
-            finish(job.id(), running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
+            if (!scan.stopped()) {
+                finish(job.id(), running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
+            } else if (!store.now().isBefore(deadline)) {
+                finish(job.id(), running -> running.failed(timedOut(), store.now()));
+            } // else: terminated or purged meanwhile, and that state stays
         } catch (ScanFailedException e) {
             JobError error = JobError.TIMEOUT.equals(e.code()) ? timedOut() : new JobError(e.code(), e.getMessage());
             finish(job.id(), running -> running.failed(error, store.now()));
         } catch (RuntimeException e) {
             LOG.error("Job {} failed", job.id(), e);
+        } finally {
+            // Whatever happened above, a job this worker claimed does not stay Running.
             finish(job.id(), running -> running.failed(
                     new JobError(JobError.INTERNAL, "The job failed unexpectedly."), store.now()));
         }

@@ -104,6 +104,7 @@ public class JobStore {
         if (job.idempotencyKey() != null) {
             jobIdByIdempotencyKey.remove(job.idempotencyKey(), job.id());
         }
+        finishedSignals.remove(job.id());
     }
 
     public Optional<Job> find(String id) {
