@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Azurite's graceful close can hang on one SIGTERM: give it a moment, then kill it.
+stop() { kill "$1" 2>/dev/null || return 0; for _ in $(seq 1 20); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
 
@@ -15,7 +17,7 @@ if ! listening 10002; then
   node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --silent \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > target/azurite.log 2>&1 &
   azurite_pid=$!
-  trap 'kill $azurite_pid 2>/dev/null || true' EXIT
+  trap 'stop $azurite_pid' EXIT
   for _ in $(seq 1 100); do listening 10002 && listening 10001 && break; sleep 0.2; done
   listening 10002 || { echo "Azurite did not start; see target/azurite.log" >&2; exit 1; }
   echo "Started Azurite on 127.0.0.1:10000-10002 (in memory)"

@@ -12,6 +12,8 @@ mkdir -p "$work"
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Azurite's graceful close can hang on one SIGTERM: give a process a moment, then kill it.
+stop() { kill "$1" 2>/dev/null || return 0; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
 mvn -B -q install -DskipTests                         # the beans, as mvn:io.asynctablequery:async-table-query
@@ -24,7 +26,7 @@ node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --silent \
   --tableHost 127.0.0.1 --tablePort "$table_port" > "$work/azurite.log" 2>&1 &
 azurite_pid=$!
 app_pid=
-cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; kill "$azurite_pid" 2>/dev/null; true; }
+cleanup() { [ -n "$app_pid" ] && stop "$app_pid"; stop "$azurite_pid"; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do listening "$table_port" && break; sleep 0.2; done
 
