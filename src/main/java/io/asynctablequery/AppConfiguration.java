@@ -22,7 +22,7 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import io.asynctablequery.jobs.MemoryJobRepository;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -55,7 +55,7 @@ public class AppConfiguration implements CamelConfiguration {
         AuditQuery auditQuery = new AuditQuery(tables, auditTable, distinctProperty, requiredProperty,
                 settings.number("audit.scan-parallelism", 1));
 
-        JobStore jobStore = new JobStore(context, new MemoryAggregationRepository(true),
+        JobStore jobStore = new JobStore(context, new MemoryJobRepository(),
                 settings.number("jobs.max-pending", 1), settings.duration("jobs.retention"), Clock.systemUTC());
         int retryAfter = settings.number("api.retry-after", 0);
         Links links = new Links(settings.optionalText("api.public-base-url"),

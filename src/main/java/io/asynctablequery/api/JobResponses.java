@@ -1,6 +1,7 @@
 package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.Job;
+import io.asynctablequery.jobs.JobPage;
 import io.asynctablequery.jobs.JobStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ public class JobResponses {
 
     /** List: a JSON array of status documents; the next page's token in {@code x-ms-continuation-token}. */
     public void page(Exchange exchange) {
-        JobListing.Page page = exchange.getIn().getBody(JobListing.Page.class);
+        JobPage page = exchange.getIn().getBody(JobPage.class);
         boolean showInput = !"false".equalsIgnoreCase(exchange.getIn().getHeader("showInput", "", String.class));
         List<JobDocuments.Status> documents = page.jobs().stream()
                 .map(job -> JobDocuments.status(job, showInput)).toList();

@@ -3,7 +3,6 @@ package io.asynctablequery.jobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,18 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.OptimisticLockingAggregationRepository;
 import org.apache.camel.spi.OptimisticLockingAggregationRepository.OptimisticLockingException;
 import org.apache.camel.support.DefaultExchange;
 
 /**
- * The jobs, kept in a Camel aggregation repository keyed by job id (the exchange body is the {@link Job}).
- * Every change is a compare-and-set through the repository's optimistic lock, so concurrent writers
- * (a worker finishing, a client terminating) leave exactly one terminal state.
+ * The jobs, kept in a {@link JobRepository} (a Camel aggregation repository keyed by job id, the exchange
+ * body being the {@link Job}). Every change is a compare-and-set through the repository's optimistic
+ * lock, so concurrent writers (a worker finishing, a client terminating, on any instance) leave exactly
+ * one terminal state.
  */
 public class JobStore {
 
@@ -40,17 +38,18 @@ public class JobStore {
 
     public enum PurgeOutcome { PURGED, NOT_FOUND, NOT_FINISHED }
 
+    /** How often a wait re-reads the store, for jobs that another instance finishes. */
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+
     private final CamelContext camelContext;
-    private final OptimisticLockingAggregationRepository repository;
+    private final JobRepository repository;
     private final int maxPending;
     private final Duration retention;
     private final Clock clock;
-    private final AtomicInteger unfinished = new AtomicInteger();
-    private final ConcurrentHashMap<String, String> jobIdByIdempotencyKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Job>> finishedSignals = new ConcurrentHashMap<>();
 
-    public JobStore(CamelContext camelContext, OptimisticLockingAggregationRepository repository, int maxPending,
-                    Duration retention, Clock clock) {
+    public JobStore(CamelContext camelContext, JobRepository repository, int maxPending, Duration retention,
+                    Clock clock) {
         this.camelContext = camelContext;
         this.repository = repository;
         this.maxPending = maxPending;
@@ -64,34 +63,44 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(JobInput input, String idempotencyKey) {
-        if (idempotencyKey == null) {
-            return create(input, null).map(job -> new Submission(job, true));
+        String id = UUID.randomUUID().toString();
+        if (idempotencyKey != null) {
+            Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
+            if (named.isPresent()) {
+                Optional<Job> existing = findSoon(named.get());
+                if (existing.isPresent()) {
+                    return Optional.of(new Submission(existing.get(), false));
+                }
+                repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
+                return submit(input, idempotencyKey);
+            }
         }
-        Job[] created = new Job[1];
-        String id = jobIdByIdempotencyKey.computeIfAbsent(idempotencyKey,
-                key -> create(input, key).map(job -> (created[0] = job).id()).orElse(null));
-        if (id == null) {
+        if (repository.countUnfinished() >= maxPending) {
+            if (idempotencyKey != null) {
+                repository.unbindIdempotencyKey(idempotencyKey, id);
+            }
             return Optional.empty();
         }
-        if (created[0] != null) {
-            return Optional.of(new Submission(created[0], true));
-        }
-        Optional<Job> existing = find(id);
-        if (existing.isEmpty()) { // purged meanwhile: the key is free again
-            jobIdByIdempotencyKey.remove(idempotencyKey, id);
-            return submit(input, idempotencyKey);
-        }
-        return Optional.of(new Submission(existing.get(), false));
+        Job job = Job.pending(id, input, idempotencyKey, now());
+        repository.add(camelContext, id, null, exchangeOf(job));
+        return Optional.of(new Submission(job, true));
     }
 
-    private Optional<Job> create(JobInput input, String idempotencyKey) {
-        if (unfinished.incrementAndGet() > maxPending) {
-            unfinished.decrementAndGet();
-            return Optional.empty();
+    /** A job a concurrent submit with the same key is creating may appear a moment after its key. */
+    private Optional<Job> findSoon(String id) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<Job> job = find(id);
+            if (job.isPresent()) {
+                return job;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
-        Job job = Job.pending(UUID.randomUUID().toString(), input, idempotencyKey, now());
-        repository.add(camelContext, job.id(), null, exchangeOf(job));
-        return Optional.of(job);
+        return Optional.empty();
     }
 
     /** Removes a job that could not be queued, as if it had never been submitted. */
@@ -99,10 +108,9 @@ public class JobStore {
         Exchange stored = repository.get(camelContext, job.id());
         if (stored != null) {
             repository.remove(camelContext, job.id(), stored);
-            unfinished.decrementAndGet();
         }
         if (job.idempotencyKey() != null) {
-            jobIdByIdempotencyKey.remove(job.idempotencyKey(), job.id());
+            repository.unbindIdempotencyKey(job.idempotencyKey(), job.id());
         }
         finishedSignals.remove(job.id());
     }
@@ -133,7 +141,6 @@ public class JobStore {
                 continue;
             }
             if (!before.status().isFinished() && after.status().isFinished()) {
-                unfinished.decrementAndGet();
                 CompletableFuture<Job> signal = finishedSignals.remove(id);
                 if (signal != null) {
                     signal.complete(after);
@@ -157,9 +164,13 @@ public class JobStore {
         if (!job.status().isFinished()) {
             return PurgeOutcome.NOT_FINISHED;
         }
-        repository.remove(camelContext, id, stored);
+        try {
+            repository.remove(camelContext, id, stored);
+        } catch (OptimisticLockingException goneMeanwhile) {
+            return find(id).isPresent() ? purge(id) : PurgeOutcome.NOT_FOUND;
+        }
         if (job.idempotencyKey() != null) {
-            jobIdByIdempotencyKey.remove(job.idempotencyKey(), id);
+            repository.unbindIdempotencyKey(job.idempotencyKey(), id);
         }
         return PurgeOutcome.PURGED;
     }
@@ -168,40 +179,49 @@ public class JobStore {
     public int purgeExpired() {
         Instant cutOff = now().minus(retention);
         int purged = 0;
-        for (Job job : all()) {
-            if (job.status().isFinished() && job.lastUpdatedTime().isBefore(cutOff)
-                    && purge(job.id()) == PurgeOutcome.PURGED) {
-                purged++;
+        String token = null;
+        do {
+            JobPage page = repository.list(new JobQuery(JobStatusSets.FINISHED, null, cutOff, 1000, token));
+            for (Job job : page.jobs()) {
+                if (job.lastUpdatedTime().isBefore(cutOff) && purge(job.id()) == PurgeOutcome.PURGED) {
+                    purged++;
+                }
             }
-        }
+            token = page.continuationToken();
+        } while (token != null);
         return purged;
     }
 
-    public List<Job> all() {
-        List<Job> jobs = new ArrayList<>();
-        for (String id : repository.getKeys()) {
-            find(id).ifPresent(jobs::add);
-        }
-        return jobs;
+    public JobPage list(JobQuery query) {
+        return repository.list(query);
+    }
+
+    public List<Job> unfinished() {
+        return repository.unfinished();
     }
 
     /**
-     * Waits until the job is finished or the time is up, woken by the finishing write itself.
+     * Waits until the job is finished or the time is up. A finish written by this instance wakes the wait
+     * at once; one written by another instance is seen within a second.
      *
      * @return the job as it is when the wait ends; empty when it does not exist (any more)
      */
     public Optional<Job> awaitFinished(String id, Duration maxWait) throws InterruptedException {
-        CompletableFuture<Job> signal = finishedSignals.computeIfAbsent(id, key -> new CompletableFuture<>());
-        Optional<Job> current = find(id); // read after registering, so a finish in between is not missed
-        if (current.isEmpty() || current.get().status().isFinished()) {
-            return current;
-        }
-        try {
-            return Optional.of(signal.get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return find(id);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            CompletableFuture<Job> signal = finishedSignals.computeIfAbsent(id, key -> new CompletableFuture<>());
+            Optional<Job> current = find(id); // read after registering, so a finish in between is not missed
+            long remaining = deadline - System.nanoTime();
+            if (current.isEmpty() || current.get().status().isFinished() || remaining <= 0) {
+                return current;
+            }
+            try {
+                return Optional.of(signal.get(Math.min(remaining, RECHECK.toNanos()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                // re-read the store: another instance may have finished it
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
         }
     }
 

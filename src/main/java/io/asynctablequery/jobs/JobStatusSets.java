@@ -1,0 +1,15 @@
+package io.asynctablequery.jobs;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The sets of statuses listings ask for. */
+public final class JobStatusSets {
+    public static final Set<JobStatus> ALL = EnumSet.allOf(JobStatus.class);
+    public static final Set<JobStatus> FINISHED = EnumSet.of(JobStatus.Completed, JobStatus.Failed,
+            JobStatus.Terminated);
+    public static final Set<JobStatus> UNFINISHED = EnumSet.of(JobStatus.Pending, JobStatus.Running);
+
+    private JobStatusSets() {
+    }
+}
