@@ -1,9 +1,8 @@
 package io.asynctablequery;
 
-import com.azure.core.http.policy.ExponentialBackoffOptions;
-import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableServiceClient;
-import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueServiceClient;
 import io.asynctablequery.api.JobApi;
 import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
@@ -13,8 +12,13 @@ import io.asynctablequery.api.ProblemResponses;
 import io.asynctablequery.api.RouterProblems;
 import io.asynctablequery.api.SubmitRequests;
 import io.asynctablequery.demo.DemoData;
+import io.asynctablequery.jobs.JobRepository;
 import io.asynctablequery.jobs.JobRunner;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.MemoryJobRepository;
+import io.asynctablequery.jobs.QueueConsumerErrors;
+import io.asynctablequery.jobs.QueueLeases;
+import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.query.AuditQuery;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
@@ -22,7 +26,6 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import io.asynctablequery.jobs.MemoryJobRepository;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -31,39 +34,46 @@ import org.apache.camel.spi.Registry;
  */
 public class AppConfiguration implements CamelConfiguration {
 
+    static final String SEDA = "seda";
+    static final String QUEUE = "azure-storage-queue";
+
     @Override
     public void configure(CamelContext context) {
         Settings settings = new Settings(context.getPropertiesComponent());
         Registry registry = context.getRegistry();
-        settings.oneOf("jobs.dispatch", "seda");
-        settings.oneOf("jobs.store", "memory");
+        String dispatch = settings.oneOf("jobs.dispatch", SEDA, QUEUE);
+        String storeKind = settings.oneOf("jobs.store", "memory", "table");
+        if (QUEUE.equals(dispatch) && "memory".equals(storeKind)) {
+            throw new IllegalStateException("jobs.dispatch=azure-storage-queue needs jobs.store=table: instances "
+                    + "that share a queue must share their jobs too");
+        }
 
         // Long polls hold a Vert.x worker thread each (platform-http runs routes on them): size the pool for it.
         registry.bind("vertxOptions", new VertxOptions()
                 .setWorkerPoolSize(settings.number("api.http-worker-threads", 1)));
 
-        TableServiceClient tables = new TableServiceClientBuilder()
-                .connectionString(settings.text("azure.storage.connection-string"))
-                .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
-                        .setMaxRetries(settings.number("azure.storage.max-retries", 0))
-                        .setBaseDelay(Duration.ofMillis(500))
-                        .setMaxDelay(Duration.ofSeconds(8))))
-                .buildClient();
+        StorageClients storage = new StorageClients(settings);
+        TableServiceClient tables = storage.tables();
         String auditTable = settings.text("audit.table-name");
         String distinctProperty = settings.text("audit.distinct-property");
         String requiredProperty = settings.text("audit.required-property");
         AuditQuery auditQuery = new AuditQuery(tables, auditTable, distinctProperty, requiredProperty,
                 settings.number("audit.scan-parallelism", 1));
 
-        JobStore jobStore = new JobStore(context, new MemoryJobRepository(),
-                settings.number("jobs.max-pending", 1), settings.duration("jobs.retention"), Clock.systemUTC());
+        boolean sharedStore = "table".equals(storeKind);
+        JobRepository repository = sharedStore ? new TableJobRepository(tables, settings.text("jobs.table-name"))
+                : new MemoryJobRepository();
+        JobStore jobStore = new JobStore(context, repository, settings.number("jobs.max-pending", 1),
+                settings.duration("jobs.retention"), Clock.systemUTC());
         int retryAfter = settings.number("api.retry-after", 0);
         Links links = new Links(settings.optionalText("api.public-base-url"),
                 settings.flag("api.trust-forwarded-headers"));
 
         registry.bind("auditQuery", auditQuery);
         registry.bind("jobStore", jobStore);
-        registry.bind("jobRunner", new JobRunner(jobStore, auditQuery, settings.duration("jobs.timeout")));
+        // A shared store is read at most once a second per running scan to notice a terminate from any instance.
+        registry.bind("jobRunner", new JobRunner(jobStore, auditQuery, settings.duration("jobs.timeout"),
+                sharedStore ? Duration.ofSeconds(1) : Duration.ZERO, QUEUE.equals(dispatch)));
         registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1)));
         registry.bind("jobApi", new JobApi(jobStore, retryAfter));
         registry.bind("jobListing", new JobListing(jobStore));
@@ -71,6 +81,25 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses());
 
+        if (QUEUE.equals(dispatch)) {
+            QueueServiceClient queues = storage.queues();
+            String queueName = settings.text("jobs.queue-name");
+            QueueClient jobQueue = queues.getQueueClient(queueName);
+            jobQueue.createIfNotExists();
+            queues.getQueueClient(queueName + "-poison").createIfNotExists();
+            registry.bind("queueServiceClient", queues); // autowired by the azure-storage-queue component
+            registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout")));
+            registry.bind("queueConsumerErrors", new QueueConsumerErrors());
+        }
+
+        installProblemHandlersOnStart(context);
+        if (settings.flag("audit.demo-data")) {
+            new DemoData(tables, auditTable, distinctProperty, requiredProperty)
+                    .loadIfEmpty(settings.text("camel.server.port"));
+        }
+    }
+
+    private static void installProblemHandlersOnStart(CamelContext context) {
         try {
             context.addStartupListener(new StartupListener() {
                 @Override
@@ -84,11 +113,6 @@ public class AppConfiguration implements CamelConfiguration {
             });
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-
-        if (settings.flag("audit.demo-data")) {
-            new DemoData(tables, auditTable, distinctProperty, requiredProperty)
-                    .loadIfEmpty(settings.text("camel.server.port"));
         }
     }
 }

@@ -20,8 +20,16 @@ public record Job(String id, JobInput input, JobStatus status, Progress progress
                 idempotencyKey, now, null, now);
     }
 
+    /** Claimed by a worker; a job taken over after its worker died starts again from nothing. */
     public Job running(Instant now) {
-        return new Job(id, input, JobStatus.Running, progress, null, null, null, idempotencyKey, createdTime, now, now);
+        return new Job(id, input, JobStatus.Running, Progress.notStarted(input.days()), null, null, null,
+                idempotencyKey, createdTime, now, now);
+    }
+
+    /** Back to Pending (after a restart), progress reset. */
+    public Job pending(Instant now) {
+        return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
+                idempotencyKey, createdTime, null, now);
     }
 
     public Job withProgress(Progress newProgress, Instant now) {

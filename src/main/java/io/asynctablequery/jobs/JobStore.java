@@ -3,6 +3,7 @@ package io.asynctablequery.jobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -226,7 +227,7 @@ public class JobStore {
     }
 
     public Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of the documents and the table
     }
 
     private Exchange exchangeOf(Job job) {

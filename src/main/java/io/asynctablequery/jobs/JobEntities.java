@@ -1,0 +1,91 @@
+package io.asynctablequery.jobs;
+
+import com.azure.data.tables.models.TableEntity;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * A job as table entity properties: plain, readable and queryable columns (no Java serialisation), so an
+ * operator can read the jobs table in Storage Explorer and the service can filter on Status and
+ * CreatedTime.
+ */
+final class JobEntities {
+
+    static final String STATUS = "Status";
+    static final String CREATED_TIME = "CreatedTime";
+
+    private JobEntities() {
+    }
+
+    static TableEntity toEntity(String partitionKey, String rowKey, Job job) {
+        TableEntity entity = new TableEntity(partitionKey, rowKey)
+                .addProperty("JobId", job.id())
+                .addProperty(STATUS, job.status().name())
+                .addProperty("Start", job.input().start().toString())
+                .addProperty("End", job.input().end().toString())
+                .addProperty("PartitionsTotal", job.progress().partitionsTotal())
+                .addProperty("PartitionsDone", job.progress().partitionsDone())
+                .addProperty("EntitiesScanned", job.progress().entitiesScanned())
+                .addProperty("EntitiesSkipped", job.progress().entitiesSkipped())
+                .addProperty(CREATED_TIME, time(job.createdTime()))
+                .addProperty("LastUpdatedTime", time(job.lastUpdatedTime()));
+        putIfSet(entity, "StartedTime", time(job.startedTime()));
+        putIfSet(entity, "Result", job.result());
+        putIfSet(entity, "ErrorCode", job.error() == null ? null : job.error().code());
+        putIfSet(entity, "ErrorMessage", job.error() == null ? null : job.error().message());
+        putIfSet(entity, "Reason", job.reason());
+        putIfSet(entity, "IdempotencyKey", job.idempotencyKey());
+        return entity;
+    }
+
+    static Job toJob(TableEntity entity) {
+        String errorCode = text(entity, "ErrorCode");
+        return new Job(text(entity, "JobId"),
+                new JobInput(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
+                JobStatus.valueOf(text(entity, STATUS)),
+                new Progress(number(entity, "PartitionsTotal").intValue(), number(entity, "PartitionsDone").intValue(),
+                        number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue()),
+                number(entity, "Result") == null ? null : number(entity, "Result").longValue(),
+                errorCode == null ? null : new JobError(errorCode, text(entity, "ErrorMessage")),
+                text(entity, "Reason"),
+                text(entity, "IdempotencyKey"),
+                instant(entity, CREATED_TIME),
+                instant(entity, "StartedTime"),
+                instant(entity, "LastUpdatedTime"));
+    }
+
+    /** The OData literal of a time, for filters. */
+    static String literal(Instant instant) {
+        return "datetime'" + instant + "'";
+    }
+
+    private static void putIfSet(TableEntity entity, String name, Object value) {
+        if (value != null) {
+            entity.addProperty(name, value);
+        }
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String text(TableEntity entity, String name) {
+        Object value = entity.getProperty(name);
+        return value == null ? null : value.toString();
+    }
+
+    private static Number number(TableEntity entity, String name) {
+        Object value = entity.getProperty(name);
+        return value instanceof Number n ? n : value == null ? null : Long.valueOf(value.toString());
+    }
+
+    private static Instant instant(TableEntity entity, String name) {
+        Object value = entity.getProperty(name);
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant();
+        }
+        return value == null ? null : OffsetDateTime.parse(value.toString()).toInstant();
+    }
+}

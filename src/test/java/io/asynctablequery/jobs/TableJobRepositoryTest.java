@@ -1,0 +1,202 @@
+package io.asynctablequery.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import io.asynctablequery.support.Azurite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.OptimisticLockingAggregationRepository.OptimisticLockingException;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Azure-Table-backed job repository against the real Azurite. */
+class TableJobRepositoryTest {
+
+    private static final JobInput INPUT = new JobInput(LocalDate.of(2021, 1, 1), LocalDate.of(2021, 1, 31));
+    private final CamelContext camel = new DefaultCamelContext();
+    private final TableServiceClient service = new TableServiceClientBuilder()
+            .connectionString(Azurite.shared().connectionString()).buildClient();
+    private TableJobRepository repository;
+    private JobStore store;
+
+    @BeforeEach
+    void freshTable() {
+        String table = "jobs" + System.nanoTime();
+        repository = new TableJobRepository(service, table);
+        store = new JobStore(camel, repository, 1000, Duration.ofHours(1), Clock.systemUTC());
+    }
+
+    @Test
+    void aJobReadsBackWithEveryField() {
+        Job job = store.submit(INPUT, "key-1").orElseThrow().job();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store.update(job.id(), pending -> pending.running(now));
+        store.update(job.id(), running -> running.completed(42, new Progress(31, 31, 1000, 7), now));
+
+        Job read = store.find(job.id()).orElseThrow();
+
+        assertEquals(job.id(), read.id());
+        assertEquals(INPUT, read.input());
+        assertEquals(JobStatus.Completed, read.status());
+        assertEquals(42L, read.result());
+        assertEquals(new Progress(31, 31, 1000, 7), read.progress());
+        assertEquals("key-1", read.idempotencyKey());
+        assertEquals(job.createdTime(), read.createdTime());
+        assertEquals(now, read.startedTime());
+        assertEquals(now, read.lastUpdatedTime());
+        Job failed = store.update(store.submit(INPUT, null).orElseThrow().job().id(),
+                j -> j.failed(new JobError("Timeout", "too slow"), now)).orElseThrow().after();
+        assertEquals(new JobError("Timeout", "too slow"), store.find(failed.id()).orElseThrow().error());
+    }
+
+    @Test
+    void aWriteFromAStaleReadIsRefused() {
+        Job job = store.submit(INPUT, null).orElseThrow().job();
+        Exchange first = repository.get(camel, job.id());
+        Exchange second = repository.get(camel, job.id());
+        repository.add(camel, job.id(), first, exchange(job.running(Instant.now())));
+
+        assertThrows(OptimisticLockingException.class,
+                () -> repository.add(camel, job.id(), second, exchange(job.terminated("late", Instant.now()))));
+        assertEquals(JobStatus.Running, store.find(job.id()).orElseThrow().status());
+        assertThrows(OptimisticLockingException.class,
+                () -> repository.add(camel, job.id(), null, exchange(job)), "a second create is refused");
+    }
+
+    @Test
+    void concurrentUpdatesOfOneJobLoseNothing() throws Exception {
+        Job job = store.submit(INPUT, null).orElseThrow().job();
+        int writers = 2;
+        int updatesEach = 15;
+        CyclicBarrier start = new CyclicBarrier(writers);
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            running.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                for (int i = 0; i < updatesEach; i++) {
+                    store.update(job.id(), current -> current.withProgress(new Progress(31,
+                            current.progress().partitionsDone() + 1, 0, 0), Instant.now()));
+                }
+            }));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
+
+        assertEquals(writers * updatesEach, store.find(job.id()).orElseThrow().progress().partitionsDone());
+    }
+
+    @Test
+    void aTerminateRacingACompletionLeavesExactlyOneTerminalState() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Job job = store.submit(INPUT, null).orElseThrow().job();
+            store.update(job.id(), pending -> pending.running(Instant.now()));
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<JobStore.Change> complete = CompletableFuture.supplyAsync(() -> {
+                await(start);
+                return store.update(job.id(), j -> j.status() == JobStatus.Running
+                        ? j.completed(5, j.progress(), Instant.now()) : j).orElseThrow();
+            });
+            CompletableFuture<JobStore.Change> terminate = CompletableFuture.supplyAsync(() -> {
+                await(start);
+                return store.terminate(job.id(), "stop").orElseThrow();
+            });
+
+            boolean completed = complete.get().changed();
+            boolean terminated = terminate.get().changed();
+            assertTrue(completed ^ terminated, "exactly one of them changed the job");
+            Job end = store.find(job.id()).orElseThrow();
+            assertEquals(completed ? JobStatus.Completed : JobStatus.Terminated, end.status());
+        }
+    }
+
+    @Test
+    void theListIsNewestFirstWithServerSideFiltersAndTheTableContinuationToken() {
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            newestFirst.add(0, store.submit(INPUT, null).orElseThrow().job().id());
+            sleepAMillisecond();
+        }
+        String finished = newestFirst.get(2);
+        store.update(finished, j -> j.terminated("x", Instant.now()));
+
+        List<String> listed = new ArrayList<>();
+        String token = null;
+        do {
+            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, 2, token));
+            page.jobs().forEach(j -> listed.add(j.id()));
+            token = page.continuationToken();
+        } while (token != null);
+
+        assertEquals(newestFirst, listed);
+        assertEquals(List.of(finished), store.list(new JobQuery(JobStatusSets.FINISHED, null, null, 10, null))
+                .jobs().stream().map(Job::id).toList());
+        assertEquals(4, repository.unfinished().size());
+        Instant before = store.find(newestFirst.get(4)).orElseThrow().createdTime().minusSeconds(1);
+        assertEquals(0, store.list(new JobQuery(JobStatusSets.ALL, null, before, 10, null)).jobs().size());
+        assertThrows(InvalidContinuationTokenException.class,
+                () -> store.list(new JobQuery(JobStatusSets.ALL, null, null, 2, "bm90IGEgdG9rZW4")));
+    }
+
+    @Test
+    void anIdempotencyKeyNamesOneJobUntilItIsPurged() {
+        Job job = store.submit(INPUT, "same").orElseThrow().job();
+        JobStore.Submission again = store.submit(INPUT, "same").orElseThrow();
+
+        assertEquals(job.id(), again.job().id());
+        assertTrue(!again.created());
+        store.terminate(job.id(), "done");
+        assertEquals(JobStore.PurgeOutcome.PURGED, store.purge(job.id()));
+        assertNull(repository.get(camel, job.id()));
+        assertTrue(store.submit(INPUT, "same").orElseThrow().created(), "a purged job frees its key");
+        assertEquals(Optional.empty(), store.find(job.id()));
+    }
+
+    @Test
+    void keysAreTheJobIds() {
+        Job a = store.submit(INPUT, null).orElseThrow().job();
+        Job b = store.submit(INPUT, "k").orElseThrow().job();
+
+        assertEquals(java.util.Set.of(a.id(), b.id()), repository.getKeys());
+        assertEquals(2, repository.countUnfinished());
+        assertNotNull(repository.get(camel, a.id()).getProperty(TableJobRepository.ETAG));
+        assertNull(repository.get(camel, "not-an-id"));
+    }
+
+    private Exchange exchange(Job job) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getIn().setBody(job);
+        return exchange;
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleepAMillisecond() {
+        long start = System.currentTimeMillis();
+        while (System.currentTimeMillis() == start) {
+            Thread.onSpinWait(); // creation times must differ for the order to be defined
+        }
+    }
+}
