@@ -43,6 +43,7 @@ public class AppConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         String dispatch = settings.oneOf("jobs.dispatch", SEDA, QUEUE);
         String storeKind = settings.oneOf("jobs.store", "memory", "table");
+        settings.number("jobs.workers", SEDA.equals(dispatch) ? 1 : 0); // 0: an API-only instance (queue mode)
         if (QUEUE.equals(dispatch) && "memory".equals(storeKind)) {
             throw new IllegalStateException("jobs.dispatch=azure-storage-queue needs jobs.store=table: instances "
                     + "that share a queue must share their jobs too");
@@ -90,6 +91,12 @@ public class AppConfiguration implements CamelConfiguration {
             registry.bind("queueServiceClient", queues); // autowired by the azure-storage-queue component
             registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout")));
             registry.bind("queueConsumerErrors", new QueueConsumerErrors());
+            // The consumer's jobs.workers polling tasks run on this pool, one job each at a time.
+            int workers = settings.number("jobs.workers", 0);
+            if (workers > 0) {
+                registry.bind("jobQueueWorkers", context.getExecutorServiceManager()
+                        .newScheduledThreadPool(this, "job-queue-worker", workers));
+            }
         }
 
         installProblemHandlersOnStart(context);

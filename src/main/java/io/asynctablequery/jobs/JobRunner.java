@@ -101,7 +101,7 @@ public class JobRunner {
     }
 
     /** The queue gave up on a job's message: the job fails, unless it finished meanwhile. */
-    public void poisoned(String jobId, int deliveries, String poisonQueue) {
+    public void poisoned(String jobId, long deliveries, String poisonQueue) {
         if (jobId == null) {
             return;
         }

@@ -3,13 +3,6 @@ package io.asynctablequery.support;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
@@ -25,11 +18,11 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ApiTestSupport extends CamelMainTestSupport {
 
-    protected static final Duration DEADLINE = Duration.ofSeconds(30);
+    protected static final Duration DEADLINE = ApiClient.DEADLINE;
 
     protected final Azurite azurite = Azurite.shared();
-    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
+    protected final ApiClient api = new ApiClient(this::base);
 
     /** Properties this test class sets on top of application.properties. */
     protected void configure(Properties properties) {
@@ -72,71 +65,38 @@ public abstract class ApiTestSupport extends CamelMainTestSupport {
     }
 
     protected HttpResult get(String path, String... headers) {
-        return send("GET", path, null, headers);
+        return api.get(path, headers);
     }
 
     protected HttpResult post(String path, String body, String... headers) {
-        return send("POST", path, body, headers);
+        return api.post(path, body, headers);
     }
 
     protected HttpResult delete(String path) {
-        return send("DELETE", path, null);
+        return api.delete(path);
     }
 
     protected HttpResult send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base() + path))
-                .timeout(Duration.ofSeconds(90))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return HttpResult.of(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return api.send(method, path, body, headers);
     }
 
     protected static String query(String start, String end) {
-        return "s=" + URLEncoder.encode(start, StandardCharsets.UTF_8) + "&e=" + URLEncoder.encode(end,
-                StandardCharsets.UTF_8);
+        return ApiClient.query(start, end);
     }
 
-    /** Submits with GET, as the original clients do, and checks it was accepted. */
     protected String submit(String start, String end) {
-        HttpResult accepted = get("/api/submit/query?" + query(start, end));
-        if (accepted.status() != 202 && accepted.status() != 200) {
-            throw new AssertionError("submit not accepted: " + accepted);
-        }
-        return accepted.json().get("id").asText();
+        return api.submit(start, end);
     }
 
-    /** Polls the status URL until the job is finished; returns its status document. */
     protected JsonNode awaitFinished(String id) {
-        return Wait.forValue("job " + id + " finished", DEADLINE, () -> get("/api/status/" + id + "?wait=2"),
-                response -> response.status() != 202).json();
+        return api.awaitFinished(id);
     }
 
-    /** Polls until the job has the given runtime status. */
     protected JsonNode awaitStatus(String id, String status) {
-        return Wait.forValue("job " + id + " " + status, DEADLINE, () -> get("/api/status/" + id),
-                response -> status.equals(response.json().path("runtimeStatus").asText())).json();
+        return api.awaitStatus(id, status);
     }
 
-    /** How many jobs the API lists (all pages). */
     protected int jobCount() {
-        int count = 0;
-        String token = null;
-        do {
-            HttpResult page = token == null ? get("/api/status?top=1000")
-                    : get("/api/status?top=1000", "x-ms-continuation-token", token);
-            count += page.json().size();
-            token = page.header("x-ms-continuation-token");
-        } while (token != null);
-        return count;
+        return api.jobCount();
     }
 }

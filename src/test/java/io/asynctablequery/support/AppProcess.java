@@ -1,0 +1,108 @@
+package io.asynctablequery.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One instance of the application as users run it: {@code java -jar target/async-table-query.jar} from the
+ * project root, settings as {@code -D} overrides, its log in {@code target/it-logs/<name>.log}.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+    public final ApiClient api;
+
+    private AppProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.api = new ApiClient(() -> "http://localhost:" + port);
+    }
+
+    /** Starts an instance and waits until it answers HTTP. */
+    public static AppProcess start(String name, Map<String, String> settings) {
+        AppProcess app = launch(name, settings);
+        Wait.until(name + " answering on port " + app.port, Duration.ofSeconds(90),
+                () -> !app.process.isAlive() || Azurite.listening(app.port));
+        if (!app.process.isAlive()) {
+            throw new AssertionError(name + " exited with " + app.process.exitValue() + ":\n" + app.log());
+        }
+        return app;
+    }
+
+    /** Starts an instance without waiting for it, e.g. to see it refuse a configuration. */
+    public static AppProcess launch(String name, Map<String, String> settings) {
+        int port = Azurite.freePort();
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Dcamel.server.port=" + port));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", "target/async-table-query.jar"));
+        try {
+            Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+            Path log = logs.resolve(name + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            return new AppProcess(name, process, port, log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The whole log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Waits for the process to exit by itself; returns its exit code. */
+    public int awaitExit(Duration deadline) throws InterruptedException {
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not exit within " + deadline);
+        }
+        return process.exitValue();
+    }
+
+    /** kill -9: the instance dies at once, holding whatever it holds. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString() + (File.separatorChar == '\\'
+                ? ".exe" : "");
+    }
+
+    /** Settings shared by the instances of one test: one Azurite, queue and job table of their own. */
+    public static Map<String, String> distributed(Azurite azurite, String suffix) {
+        return Map.of(
+                "azure.storage.connection-string", azurite.connectionString(),
+                "jobs.dispatch", "azure-storage-queue",
+                "jobs.store", "table",
+                "jobs.queue-name", "jobs-" + suffix,
+                "jobs.table-name", "jobs" + suffix,
+                "audit.table-name", "audit" + suffix,
+                "api.retry-after", "1");
+    }
+}
