@@ -1,0 +1,188 @@
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's client side (bench/run.sh runs it as a single-file program, with the Azure SDK from the
+ * application jar on the class path). Each command prints one line of key=value figures.
+ */
+public class Bench {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern RESULT = Pattern.compile("\"result\":(\\d+)");
+    /** A range with no data: jobs that cost two empty partition queries. */
+    private static final String EMPTY_RANGE = "s=01/01/1990&e=02/01/1990";
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "seed" -> seed(args[1], args[2], LocalDate.parse(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+            case "baseline" -> baseline(args[1], args[2], args[3], args[4]);
+            case "job" -> job(args[1], args[2]);
+            case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
+            case "turnaround" -> turnaround(args[1], Integer.parseInt(args[2]));
+            case "burst" -> burst(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    /** Audit rows: perDay a day, 90 % with a CertNumber, 3 % of those without the id; ids from `distinct`. */
+    static void seed(String connection, String tableName, LocalDate first, int days, int perDay, int distinct)
+            throws Exception {
+        TableServiceClient service = new TableServiceClientBuilder().connectionString(connection).buildClient();
+        service.createTableIfNotExists(tableName);
+        TableClient table = service.getTableClient(tableName);
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Set<String>>> parts = new ArrayList<>();
+        for (int d = 0; d < days; d++) {
+            LocalDate day = first.plusDays(d);
+            parts.add(pool.submit(() -> {
+                SplittableRandom random = new SplittableRandom(day.toEpochDay());
+                Set<String> counted = new HashSet<>();
+                List<TableTransactionAction> batch = new ArrayList<>();
+                for (int i = 0; i < perDay; i++) {
+                    TableEntity entity = new TableEntity(day.toString(), String.format("%06d", i));
+                    int kind = random.nextInt(100);
+                    String id = "ID" + random.nextInt(distinct);
+                    if (kind >= 10) {
+                        entity.addProperty("CertNumber", "C" + i);
+                    }
+                    if (kind < 97) {
+                        entity.addProperty("identificationNumber", id);
+                        if (kind >= 10) {
+                            counted.add(id);
+                        }
+                    }
+                    batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, entity));
+                    if (batch.size() == 100) {
+                        table.submitTransaction(batch);
+                        batch = new ArrayList<>();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    table.submitTransaction(batch);
+                }
+                return counted;
+            }));
+        }
+        Set<String> all = new HashSet<>();
+        for (Future<Set<String>> part : parts) {
+            all.addAll(part.get());
+        }
+        pool.shutdown();
+        System.out.printf("entities=%d expected=%d seconds=%.1f%n", (long) days * perDay, all.size(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One sequential SDK scan with the original filter, as the original activity ran it. */
+    static void baseline(String connection, String tableName, String start, String end) {
+        TableClient table = new TableServiceClientBuilder().connectionString(connection).buildClient()
+                .getTableClient(tableName);
+        long started = System.nanoTime();
+        Set<Object> ids = new HashSet<>();
+        ListEntitiesOptions options = new ListEntitiesOptions()
+                .setFilter("PartitionKey ge '" + start + "' and PartitionKey le '" + end + "' and CertNumber ne ''")
+                .setSelect(List.of("identificationNumber"));
+        for (TableEntity entity : table.listEntities(options, null, null)) {
+            Object id = entity.getProperty("identificationNumber");
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        System.out.printf("result=%d seconds=%.3f%n", ids.size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Submits one job with a long wait and reports its answer and the time to it. */
+    static void job(String base, String query) throws Exception {
+        long started = System.nanoTime();
+        String body = get(base + "/api/submit/query?" + query + "&wait=600").body();
+        Matcher result = RESULT.matcher(body);
+        System.out.printf("result=%s seconds=%.3f%n", result.find() ? result.group(1) : "none:" + body,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    static String finishedJob(String base) throws Exception {
+        HttpResponse<String> done = get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=30");
+        Matcher id = ID.matcher(done.body());
+        if (done.statusCode() != 200 || !id.find()) {
+            throw new IllegalStateException("no finished job: " + done.body());
+        }
+        return id.group(1);
+    }
+
+    /** n submits in a row, each waiting (wait=10) for its empty-range job: the time to the answer. */
+    static void turnaround(String base, int n) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=10"); // warm-up
+        }
+        long[] millis = new long[n];
+        int notFinished = 0;
+        for (int i = 0; i < n; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> response = get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=10");
+            millis[i] = (System.nanoTime() - started) / 1_000_000;
+            if (response.statusCode() != 200) {
+                notFinished++;
+            }
+        }
+        Arrays.sort(millis);
+        System.out.printf("median_ms=%d p99_ms=%d max_ms=%d not_finished=%d%n", millis[n / 2],
+                millis[(int) Math.ceil(n * 0.99) - 1], millis[n - 1], notFinished);
+    }
+
+    /** n empty-range jobs submitted at once (`concurrency` at a time); the time until all are finished. */
+    static void burst(String base, int n, int concurrency) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger refused = new AtomicInteger();
+        long started = System.nanoTime();
+        List<Future<?>> submits = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            submits.add(pool.submit(() -> {
+                if (get(base + "/api/submit/query?" + EMPTY_RANGE).statusCode() != 202) {
+                    refused.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> submit : submits) {
+            submit.get();
+        }
+        double submitted = (System.nanoTime() - started) / 1e9;
+        pool.shutdown();
+        while (!"[]".equals(get(base + "/api/status?runtimeStatus=Pending,Running&top=1").body().strip())) {
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("jobs=%d refused=%d submit_seconds=%.2f seconds=%.2f jobs_per_second=%.0f%n", n,
+                refused.get(), submitted, seconds, n / seconds);
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(700)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

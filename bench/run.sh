@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The benchmark, one command: bench/run.sh
+# Builds the app, starts its own Azurite and the app on loopback (free ports), seeds the data it needs,
+# measures, stops everything, prints the table and writes it to bench/RESULTS.md. Every load is bounded
+# in time and targets 127.0.0.1 only. Not part of .ci/run. Takes about 6-8 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+rm -rf "$out" && mkdir -p "$out"
+jar=target/async-table-query.jar
+bench() { java -cp "$jar" bench/Bench.java "$@"; }
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pids=()
+stop() { kill "$1" 2>/dev/null || return 0; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+cleanup() { for pid in "${pids[@]}"; do stop "$pid"; done; }
+trap cleanup EXIT
+field() { { grep -o "$1=[^ ]*" <<<"$2" || true; } | cut -d= -f2; }
+ratio() { node -e "console.log((Number(process.argv[1])/Number(process.argv[2])).toFixed(2))" "$1" "$2"; }
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+mvn -B -q package -DskipTests
+
+table_port=$(free_port); queue_port=$(free_port); blob_port=$(free_port)
+node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --silent \
+  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+  --tableHost 127.0.0.1 --tablePort "$table_port" > "$out/azurite.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do listening "$table_port" && break; sleep 0.2; done
+key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;"
+
+# start_app NAME PORT [java options...]: the app with the bare route added, in the background
+start_app() {
+  local name=$1 port=$2; shift 2
+  java "$@" -Dcamel.server.port="$port" -Dazure.storage.connection-string="$conn" \
+    -Dcamel.main.routes-include-pattern='file:routes/*.camel.yaml,file:bench/bare-route.camel.yaml' \
+    -Djobs.max-pending=10000000 -Dapi.max-wait=600 -jar "$jar" > "$out/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do listening "$port" && return 0; sleep 0.2; done
+  echo "$name did not start; see $out/$name.log" >&2; exit 1
+}
+# rps URL: requests per second at 64 connections for 10 s; sets rps and non2xx
+rps() {
+  local report; report=$(wrk -t2 -c64 -d10s "$1")
+  echo "$report" > "$out/wrk-$(date +%s%N).txt"
+  rps=$(grep "Requests/sec" <<<"$report" | awk '{print $2}')
+  non2xx=$({ grep "Non-2xx" <<<"$report" || true; } | awk '{print $NF}'); non2xx=${non2xx:-0}
+}
+heap_mb() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*' | awk '{printf "%.1f", $1/1024}'; }
+pid_on() { pgrep -f "camel.server.port=$1 " | head -1; }
+
+echo "== seeding"
+seed365=$(bench seed "$conn" audit365 2023-01-01 365 300 40000); echo "365 days: $seed365"
+seed1m=$(bench seed "$conn" audit1m 2022-01-01 100 10000 250000); echo "1,000,000 entities: $seed1m"
+
+echo "== memory mode: HTTP throughput, turnaround, trivial jobs, scan"
+p1=$(free_port); start_app memory "$p1" -Daudit.table-name=audit365
+base="http://127.0.0.1:$p1"
+wrk -t2 -c64 -d3s "$base/bench/bare" >/dev/null                                  # warm-up
+rps "$base/bench/bare"; bare1=$rps
+rps "$base/api/submit/query?s=01/01/1990&e=02/01/1990"; submit=$rps; submit_non2xx=$non2xx
+bench burst "$base" 1 1 >/dev/null                                                 # wait for the backlog
+rps "$base/bench/bare"; bare2=$rps
+finished=$(field id "$(bench finished-job "$base")")
+rps "$base/api/status/$finished"; status=$rps; status_non2xx=$non2xx
+turn=$(bench turnaround "$base" 300)
+burst=$(bench burst "$base" 5000 64)
+job=$(bench job "$base" "s=01/01/2023&e=31/12/2023")
+baseline=$(bench baseline "$conn" audit365 2023-01-01 2023-12-31)
+echo "scan: job $job, sequential SDK scan $baseline"
+
+echo "== memory: 100,000 finished jobs kept"
+pid1=$(pid_on "$p1")
+heap_before=$(heap_mb "$pid1")
+fill=$(bench burst "$base" 100000 64)
+heap_after=$(heap_mb "$pid1")
+stop "$pid1"
+
+echo "== memory: 1,000,000 entities, 250,000 ids, -Xmx256m"
+p2=$(free_port); start_app small "$p2" -Xmx256m -Daudit.table-name=audit1m
+big=$(bench job "http://127.0.0.1:$p2" "s=01/01/2022&e=10/04/2022")
+big_heap=$(heap_mb "$(pid_on "$p2")")
+stop "$(pid_on "$p2")"
+
+echo "== queue mode (azure-storage-queue + table)"
+queue_opts=(-Djobs.dispatch=azure-storage-queue -Djobs.store=table -Djobs.queue-poll-delay=100 -Daudit.table-name=audit365)
+q1=$(free_port); start_app queue1 "$q1" "${queue_opts[@]}"
+qturn=$(bench turnaround "http://127.0.0.1:$q1" 100)
+qone=$(bench burst "http://127.0.0.1:$q1" 1000 32)
+q2=$(free_port); start_app queue2 "$q2" "${queue_opts[@]}"
+qtwo=$(bench burst "http://127.0.0.1:$q1" 1000 32)
+
+expected365=$(field expected "$seed365"); expected1m=$(field expected "$seed1m")
+job_s=$(field seconds "$job"); base_s=$(field seconds "$baseline")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+table=$(cat <<TABLE
+| figure | measured | ratio | target |
+| --- | --- | --- | --- |
+| submit throughput (64 conn.) | $submit 202/s vs bare $bare1 req/s; non-2xx: $submit_non2xx | $(ratio "$submit" "$bare1")x | >= 0.5x, no non-2xx |
+| status throughput (finished job) | $status req/s vs bare $bare2 req/s; non-2xx: $status_non2xx | $(ratio "$status" "$bare2")x | >= 0.6x |
+| job turnaround (wait=10, empty range, 300 in a row) | median $(field median_ms "$turn") ms, p99 $(field p99_ms "$turn") ms, not finished: $(field not_finished "$turn") | | median <= 10 ms |
+| scan: 365 days, $(field entities "$seed365") entities | job $(field seconds "$job") s (result $(field result "$job")) vs sequential SDK scan $(field seconds "$baseline") s (result $(field result "$baseline")); expected $expected365 | $(ratio "$base_s" "$job_s")x faster | >= 1.5x, same count |
+| trivial jobs, 5,000 at once | $(field jobs_per_second "$burst") jobs/s ($(field seconds "$burst") s; refused $(field refused "$burst")) | | >= 1,000/s |
+| live heap, 100,000 finished jobs (memory store) | $heap_before MB before, $heap_after MB after ($(field jobs_per_second "$fill") jobs/s to fill) | | report |
+| scan of 1,000,000 entities, 250,000 ids, -Xmx256m | $(field seconds "$big") s, result $(field result "$big") (expected $expected1m), heap after $big_heap MB | | completes |
+| queue mode turnaround (wait=10, 100 in a row) | median $(field median_ms "$qturn") ms, p99 $(field p99_ms "$qturn") ms | | median <= 1 s |
+| queue mode, 1,000 trivial jobs | 1 instance $(field jobs_per_second "$qone") jobs/s, 2 instances $(field jobs_per_second "$qtwo") jobs/s | $(ratio "$(field jobs_per_second "$qtwo")" "$(field jobs_per_second "$qone")")x | report |
+TABLE
+)
+echo; echo "$table"
+cat > bench/RESULTS.md <<RESULTS
+# Benchmark results
+
+Command: \`bench/run.sh\` (see the script for what each figure measures). Latest run: $(date -u +%Y-%m-%dT%H:%MZ),
+on $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, shared by Azurite, the app and the load
+generator; Java $(java -version 2>&1 | head -1 | cut -d'"' -f2), Azurite in memory. Ratios are measured side
+by side in the same run.
+
+$table
+RESULTS
+echo; echo "Written to bench/RESULTS.md"
