@@ -59,7 +59,7 @@ public class AppConfiguration implements CamelConfiguration {
         String distinctProperty = settings.text("audit.distinct-property");
         String requiredProperty = settings.text("audit.required-property");
         AuditQuery auditQuery = new AuditQuery(tables, auditTable, distinctProperty, requiredProperty,
-                settings.number("audit.scan-parallelism", 1));
+                settings.number("audit.scan-parallelism", 1), settings.number("audit.scan-slice-days", 1));
 
         boolean sharedStore = "table".equals(storeKind);
         JobRepository repository = sharedStore ? new TableJobRepository(tables, settings.text("jobs.table-name"))

@@ -1,6 +1,7 @@
 package io.asynctablequery.query;
 
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -8,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Builds the OData filters of the audit query. The original filter is
  * {@code PartitionKey ge '<start>' and PartitionKey le '<end>' and <required> ne ''}; it is split into
- * one slice per day so the days can be scanned in parallel. The slices cover exactly the original string
- * range: {@code [day, next day)} for every day but the last, and {@code = end} for the last one, so a
- * PartitionKey equal to the end day is included and nothing past it.
+ * slices of whole consecutive day partitions so they can be scanned in parallel. The slices cover exactly
+ * the original string range: {@code [first day, day after the last)} for every slice but the last, and
+ * {@code [first day, end]} for the last one, so a PartitionKey equal to the end day is included and
+ * nothing past it.
  *
  * <p>Only normalised dates and configured property names (checked at start-up) reach a filter: never
  * user text.
@@ -31,15 +33,27 @@ public final class AuditFilter {
                 + requiredClause();
     }
 
-    /** One filter per day of the range, in order; together they select what {@link #whole} selects. */
-    public List<String> slices(LocalDate start, LocalDate end) {
-        List<String> filters = new ArrayList<>();
-        for (LocalDate day = start; day.isBefore(end); day = day.plusDays(1)) {
-            filters.add("PartitionKey ge " + quote(day.toString()) + " and PartitionKey lt "
-                    + quote(day.plusDays(1).toString()) + requiredClause());
+    /** One slice of the range: its filter and how many day partitions it spans. */
+    public record Slice(String filter, int days) {
+    }
+
+    /**
+     * The range in slices of at most {@code daysPerSlice} days, in order; together they select what
+     * {@link #whole} selects.
+     */
+    public List<Slice> slices(LocalDate start, LocalDate end, int daysPerSlice) {
+        List<Slice> slices = new ArrayList<>();
+        for (LocalDate first = start; !first.isAfter(end); first = first.plusDays(daysPerSlice)) {
+            LocalDate next = first.plusDays(daysPerSlice);
+            if (next.isAfter(end)) {
+                slices.add(new Slice("PartitionKey ge " + quote(first.toString()) + " and PartitionKey le "
+                        + quote(end.toString()) + requiredClause(), (int) ChronoUnit.DAYS.between(first, end) + 1));
+            } else {
+                slices.add(new Slice("PartitionKey ge " + quote(first.toString()) + " and PartitionKey lt "
+                        + quote(next.toString()) + requiredClause(), daysPerSlice));
+            }
         }
-        filters.add("PartitionKey eq " + quote(end.toString()) + requiredClause());
-        return filters;
+        return slices;
     }
 
     private String requiredClause() {

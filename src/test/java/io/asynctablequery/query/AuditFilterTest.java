@@ -18,21 +18,35 @@ class AuditFilterTest {
     }
 
     @Test
-    void slicesCoverEachDayUpToTheNextAndTheEndDayExactly() {
-        List<String> slices = filter.slices(LocalDate.of(2021, 1, 30), LocalDate.of(2021, 2, 1));
+    void daySlicesCoverEachDayUpToTheNextAndTheEndDayExactly() {
+        List<AuditFilter.Slice> slices = filter.slices(LocalDate.of(2021, 1, 30), LocalDate.of(2021, 2, 1), 1);
 
         assertEquals(List.of(
-                "PartitionKey ge '2021-01-30' and PartitionKey lt '2021-01-31' and CertNumber ne ''",
-                "PartitionKey ge '2021-01-31' and PartitionKey lt '2021-02-01' and CertNumber ne ''",
-                "PartitionKey eq '2021-02-01' and CertNumber ne ''"), slices);
+                new AuditFilter.Slice("PartitionKey ge '2021-01-30' and PartitionKey lt '2021-01-31' and CertNumber ne ''", 1),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-31' and PartitionKey lt '2021-02-01' and CertNumber ne ''", 1),
+                new AuditFilter.Slice("PartitionKey ge '2021-02-01' and PartitionKey le '2021-02-01' and CertNumber ne ''", 1)),
+                slices);
     }
 
     @Test
-    void aRangeOfOneYearHasADaySliceForEveryDayTheEndIncluded() {
+    void longerSlicesAreRunsOfWholeDaysAndTheLastEndsOnTheEndDay() {
+        List<AuditFilter.Slice> slices = filter.slices(LocalDate.of(2021, 1, 1), LocalDate.of(2021, 1, 17), 7);
+
+        assertEquals(List.of(
+                new AuditFilter.Slice("PartitionKey ge '2021-01-01' and PartitionKey lt '2021-01-08' and CertNumber ne ''", 7),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-08' and PartitionKey lt '2021-01-15' and CertNumber ne ''", 7),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-15' and PartitionKey le '2021-01-17' and CertNumber ne ''", 3)),
+                slices);
+    }
+
+    @Test
+    void aYearOfSlicesSpansEveryDayOnce() {
         LocalDate start = LocalDate.of(2024, 1, 1);
         LocalDate end = LocalDate.of(2024, 12, 31); // a leap year: 366 days
 
-        assertEquals(366, filter.slices(start, end).size());
+        assertEquals(366, filter.slices(start, end, 1).size());
+        assertEquals(366, filter.slices(start, end, 7).stream().mapToInt(AuditFilter.Slice::days).sum());
+        assertEquals(53, filter.slices(start, end, 7).size());
     }
 
     @Test
