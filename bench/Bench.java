@@ -177,7 +177,7 @@ public class Bench {
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("jobs=%d refused=%d submit_seconds=%.2f seconds=%.2f jobs_per_second=%.0f%n", n,
+        System.out.printf("jobs=%d refused=%d submit_seconds=%.2f total_seconds=%.2f jobs_per_second=%.0f%n", n,
                 refused.get(), submitted, seconds, n / seconds);
     }
 

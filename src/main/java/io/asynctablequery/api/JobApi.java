@@ -2,8 +2,10 @@ package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobTicket;
 import io.asynctablequery.jobs.JobStore.Submission;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import java.util.regex.Pattern;
 
 /** What the HTTP API does with jobs, and the HTTP errors it answers when it cannot. */
@@ -12,6 +14,7 @@ public class JobApi {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_REASON_LENGTH = 1000;
+    public static final String TICKET = "ticket";
 
     private final JobStore store;
     private final int retryAfterSeconds;
@@ -21,7 +24,13 @@ public class JobApi {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public Submission submit(SubmitRequest request) {
+    /**
+     * Creates the job, or finds the one the idempotency key names; puts it in the exchange property
+     * {@code job}, and the ticket to queue for a new job in {@code ticket}.
+     *
+     * @return whether this call created the job (then it must be queued)
+     */
+    public boolean submit(SubmitRequest request, Exchange exchange) {
         Submission submission = store.submit(request.input(), request.idempotencyKey())
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
@@ -29,7 +38,11 @@ public class JobApi {
             throw new ApiException(409, "Idempotency-Key '" + request.idempotencyKey()
                     + "' was already used for a job with other parameters.");
         }
-        return submission;
+        exchange.setProperty(LongPoll.JOB, submission.job());
+        if (submission.created()) {
+            exchange.setProperty(TICKET, JobTicket.of(submission.job()));
+        }
+        return submission.created();
     }
 
     /** Undoes a submit whose job could not be queued, so that no job is left half-created. */

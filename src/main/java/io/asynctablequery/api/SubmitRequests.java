@@ -67,7 +67,10 @@ public class SubmitRequests {
             Map<String, Object> parameters = (Map<String, Object>) form;
             return parameters;
         }
-        byte[] bytes = in.getBody(byte[].class);
+        if (body == null || "GET".equals(in.getHeader(Exchange.HTTP_METHOD))) {
+            return Map.of(); // no body to read (converting a GET's empty body costs a converter lookup)
+        }
+        byte[] bytes = body instanceof byte[] raw ? raw : in.getBody(byte[].class);
         if (bytes == null || bytes.length == 0) {
             return Map.of();
         }
