@@ -52,6 +52,11 @@ public class JobApi {
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** Puts the job the path's {@code id} names into the exchange property {@code job}; 404 when none. */
+    public void load(Exchange exchange) {
+        exchange.setProperty(LongPoll.JOB, find(exchange.getIn().getHeader("id", String.class)));
+    }
+
     public Job find(String id) {
         if (id == null || !UUID.matcher(id).matches()) {
             throw ApiException.notFound();
