@@ -113,10 +113,10 @@ public final class Azurite {
         }
     }
 
+    /** Kills it outright: it keeps nothing (in memory), and its graceful close can hang on a SIGTERM. */
     void stop() {
-        signal("CONT");
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     public static int freePort() {
