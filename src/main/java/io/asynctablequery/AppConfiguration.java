@@ -12,9 +12,11 @@ import io.asynctablequery.api.ProblemResponses;
 import io.asynctablequery.api.RouterProblems;
 import io.asynctablequery.api.SubmitRequests;
 import io.asynctablequery.demo.DemoData;
+import io.asynctablequery.jobs.GracefulShutdown;
 import io.asynctablequery.jobs.JobRepository;
 import io.asynctablequery.jobs.JobRunner;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobWatchers;
 import io.asynctablequery.jobs.MemoryJobRepository;
 import io.asynctablequery.jobs.QueueConsumerErrors;
 import io.asynctablequery.jobs.QueueLeases;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.AsyncRoutingVertxEngine;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -49,23 +52,35 @@ public class AppConfiguration implements CamelConfiguration {
                     + "that share a queue must share their jobs too");
         }
 
-        // Long polls hold a Vert.x worker thread each (platform-http runs routes on them): size the pool for it.
+        // Routes start on Vert.x worker threads (their first steps may read storage); a held wait holds none.
         registry.bind("vertxOptions", new VertxOptions()
                 .setWorkerPoolSize(settings.number("api.http-worker-threads", 1)));
+        registry.bind("platform-http-engine", new AsyncRoutingVertxEngine());
 
+        Duration storageTimeout = settings.duration("api.storage-timeout");
+        Duration outageTolerance = settings.duration("jobs.storage-outage-tolerance");
         StorageClients storage = new StorageClients(settings);
-        TableServiceClient tables = storage.tables();
+        int maxRetries = settings.number("azure.storage.max-retries", 0);
+        TableServiceClient tables = storage.tables(storageTimeout, maxRetries);
         String auditTable = settings.text("audit.table-name");
         String distinctProperty = settings.text("audit.distinct-property");
         String requiredProperty = settings.text("audit.required-property");
-        AuditQuery auditQuery = new AuditQuery(tables, auditTable, distinctProperty, requiredProperty,
-                settings.number("audit.scan-parallelism", 1), settings.number("audit.scan-slice-days", 1));
+        // The scan's client retries nothing itself: the scan retries a failing page from where it stopped.
+        AuditQuery auditQuery = new AuditQuery(storage.tables(settings.duration("audit.page-timeout"), 0), auditTable,
+                distinctProperty, requiredProperty, settings.number("audit.scan-parallelism", 1),
+                settings.number("audit.scan-slice-days", 1), outageTolerance);
 
         boolean sharedStore = "table".equals(storeKind);
-        JobRepository repository = sharedStore ? new TableJobRepository(tables, settings.text("jobs.table-name"))
+        JobRepository repository = sharedStore
+                ? new TableJobRepository(tables, settings.text("jobs.table-name"), storageTimeout)
                 : new MemoryJobRepository();
         JobStore jobStore = new JobStore(context, repository, settings.number("jobs.max-pending", 1),
                 settings.duration("jobs.retention"), Clock.systemUTC());
+        // A shared store is read once a second for waits on jobs that another instance may finish.
+        JobWatchers watchers = new JobWatchers(settings.number("api.max-waits", 0),
+                sharedStore ? Duration.ofSeconds(1) : Duration.ZERO, jobStore::find);
+        jobStore.addListener(watchers);
+        registry.bind("jobWatchers", watchers);
         int retryAfter = settings.number("api.retry-after", 0);
         Links links = new Links(settings.optionalText("api.public-base-url"),
                 settings.flag("api.trust-forwarded-headers"));
@@ -73,17 +88,23 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("auditQuery", auditQuery);
         registry.bind("jobStore", jobStore);
         // A shared store is read at most once a second per running scan to notice a terminate from any instance.
-        registry.bind("jobRunner", new JobRunner(jobStore, auditQuery, settings.duration("jobs.timeout"),
-                sharedStore ? Duration.ofSeconds(1) : Duration.ZERO, QUEUE.equals(dispatch)));
+        JobRunner jobRunner = new JobRunner(jobStore, auditQuery, settings.duration("jobs.timeout"),
+                sharedStore ? Duration.ofSeconds(1) : Duration.ZERO, QUEUE.equals(dispatch), sharedStore,
+                outageTolerance);
+        registry.bind("jobRunner", jobRunner);
+        GracefulShutdown shutdown = new GracefulShutdown(jobStore, jobRunner, watchers,
+                settings.duration("jobs.shutdown-grace"));
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        context.getShutdownStrategy().setTimeout(shutdown.total().toSeconds());
         registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1)));
         registry.bind("jobApi", new JobApi(jobStore, retryAfter));
         registry.bind("jobListing", new JobListing(jobStore));
-        registry.bind("longPoll", new LongPoll(jobStore, settings.number("api.max-wait", 0)));
+        registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
-        registry.bind("problemResponses", new ProblemResponses());
+        registry.bind("problemResponses", new ProblemResponses(retryAfter));
 
         if (QUEUE.equals(dispatch)) {
-            QueueServiceClient queues = storage.queues();
+            QueueServiceClient queues = storage.queues(storageTimeout, maxRetries);
             String queueName = settings.text("jobs.queue-name");
             QueueClient jobQueue = queues.getQueueClient(queueName);
             jobQueue.createIfNotExists();

@@ -1,6 +1,7 @@
 package io.asynctablequery;
 
 import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.util.HttpClientOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
@@ -12,8 +13,10 @@ import java.time.Duration;
 /**
  * The Azure Storage clients for tables and queues alike, from one connection string
  * ({@code azure.storage.credential-type=connection-string}) or from the account name with
- * {@code DefaultAzureCredential} (managed identity in Azure, developer logins elsewhere). Transient errors
- * are retried by the SDK's own retry policy with exponential back-off.
+ * {@code DefaultAzureCredential} (managed identity in Azure, developer logins elsewhere). Each client has a
+ * per-try timeout (the SDK's HTTP client options) and a number of retries of its own: the clients that answer
+ * requests give up within {@code api.storage-timeout}; the scan's client retries nothing itself, because the
+ * scan retries a failing page from its continuation token.
  */
 final class StorageClients {
 
@@ -26,8 +29,13 @@ final class StorageClients {
                 "default-azure-credential");
     }
 
-    TableServiceClient tables() {
-        TableServiceClientBuilder builder = new TableServiceClientBuilder().retryOptions(retries());
+    /**
+     * @param tryTimeout how long one try may take to connect, send and answer
+     * @param maxRetries tries after the first, with exponential back-off
+     */
+    TableServiceClient tables(Duration tryTimeout, int maxRetries) {
+        TableServiceClientBuilder builder = new TableServiceClientBuilder().retryOptions(retries(maxRetries))
+                .clientOptions(timeouts(tryTimeout));
         if (usesConnectionString()) {
             return builder.connectionString(settings.text("azure.storage.connection-string")).buildClient();
         }
@@ -35,8 +43,9 @@ final class StorageClients {
                 .credential(new DefaultAzureCredentialBuilder().build()).buildClient();
     }
 
-    QueueServiceClient queues() {
-        QueueServiceClientBuilder builder = new QueueServiceClientBuilder().retryOptions(retries());
+    QueueServiceClient queues(Duration tryTimeout, int maxRetries) {
+        QueueServiceClientBuilder builder = new QueueServiceClientBuilder().retryOptions(retries(maxRetries))
+                .clientOptions(timeouts(tryTimeout));
         if (usesConnectionString()) {
             return builder.connectionString(settings.text("azure.storage.connection-string")).buildClient();
         }
@@ -57,10 +66,15 @@ final class StorageClients {
         return account;
     }
 
-    private RetryOptions retries() {
+    private static RetryOptions retries(int maxRetries) {
         return new RetryOptions(new ExponentialBackoffOptions()
-                .setMaxRetries(settings.number("azure.storage.max-retries", 0))
-                .setBaseDelay(Duration.ofMillis(500))
+                .setMaxRetries(maxRetries)
+                .setBaseDelay(Duration.ofMillis(200))
                 .setMaxDelay(Duration.ofSeconds(8)));
+    }
+
+    private static HttpClientOptions timeouts(Duration tryTimeout) {
+        return new HttpClientOptions().setConnectTimeout(tryTimeout).setWriteTimeout(tryTimeout)
+                .setResponseTimeout(tryTimeout).setReadTimeout(tryTimeout);
     }
 }

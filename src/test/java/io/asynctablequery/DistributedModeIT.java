@@ -164,7 +164,7 @@ class DistributedModeIT {
     void aJobThatAlwaysFailsItsWorkerEndsPoisonedWithItsMessageInThePoisonQueue() {
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
-        JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix),
+        JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix, Duration.ofSeconds(5)),
                 10, Duration.ofHours(1), Clock.systemUTC());
         Job job = store.submit(new JobInput(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null)
                 .orElseThrow().job();

@@ -21,6 +21,7 @@ class UnreachableStorageTest extends ApiTestSupport {
                 + Azurite.ACCOUNT + ";AccountKey=" + Azurite.KEY + ";TableEndpoint=http://127.0.0.1:" + closedPort
                 + "/" + Azurite.ACCOUNT + ";");
         properties.setProperty("azure.storage.max-retries", "1");
+        properties.setProperty("jobs.storage-outage-tolerance", "PT2S"); // retried that long, then it fails
     }
 
     @Test

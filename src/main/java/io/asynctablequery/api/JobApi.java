@@ -31,6 +31,10 @@ public class JobApi {
      * @return whether this call created the job (then it must be queued)
      */
     public boolean submit(SubmitRequest request, Exchange exchange) {
+        if (!store.accepting()) {
+            throw new ApiException(503, "The instance is stopping; submit the job again.",
+                    Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        }
         Submission submission = store.submit(request.input(), request.idempotencyKey())
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));

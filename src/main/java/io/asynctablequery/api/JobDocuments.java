@@ -27,8 +27,10 @@ public final class JobDocuments {
     public record Input(String start, String end) {
     }
 
+    /** The scan's progress; {@code retrying} only while it waits to retry a page storage failed to serve. */
     public record CustomStatus(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
-                               int percentComplete) {
+                               int percentComplete,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Progress.Retrying retrying) {
     }
 
     /** The status document, with the original field and its Durable Functions twin side by side. */
@@ -60,7 +62,8 @@ public final class JobDocuments {
         Input input = showInput ? new Input(job.input().start().toString(), job.input().end().toString()) : null;
         Progress p = job.progress();
         CustomStatus custom = new CustomStatus(p.partitionsTotal(), p.partitionsDone(), p.entitiesScanned(),
-                p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete());
+                p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete(),
+                job.status() == JobStatus.Running ? p.retrying() : null);
         return new Status(job.id(), job.id(), NAME, status, status, input, custom, job.result(), job.output(),
                 job.error(), time(job.createdTime()), time(job.lastUpdatedTime()));
     }

@@ -1,19 +1,24 @@
 package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.Job;
-import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobWatchers;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * {@code ?wait=N} and {@code Prefer: wait=N}: holds a request until the job in the exchange property
- * {@code job} is finished or N seconds (capped at {@code api.max-wait}) have passed. The wait is woken by
- * the job's finishing write, not by polling.
+ * {@code job} is finished or N seconds (capped at {@code api.max-wait}) have passed. An asynchronous route
+ * step: while it waits the route holds no thread ({@link JobWatchers}); the rest of the route runs when the
+ * job's finishing write, the deadline or the instance's shutdown ends the wait. Beyond {@code api.max-waits}
+ * held requests, a request is answered at once, as if it had asked for no wait.
  */
-public class LongPoll {
+public class LongPoll implements AsyncProcessor {
 
     public static final String JOB = "job";
     public static final String PREFERENCE_APPLIED = "preferenceApplied";
@@ -21,11 +26,11 @@ public class LongPoll {
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*\"?(\\d{1,9})\"?",
             Pattern.CASE_INSENSITIVE);
 
-    private final JobStore store;
+    private final JobWatchers watchers;
     private final int maxWaitSeconds;
 
-    public LongPoll(JobStore store, int maxWaitSeconds) {
-        this.store = store;
+    public LongPoll(JobWatchers watchers, int maxWaitSeconds) {
+        this.watchers = watchers;
         this.maxWaitSeconds = maxWaitSeconds;
     }
 
@@ -34,17 +39,42 @@ public class LongPoll {
         exchange.setProperty(WAIT_SECONDS, requestedSeconds(exchange));
     }
 
-    public void await(Exchange exchange) throws InterruptedException {
-        Integer seconds = exchange.getProperty(WAIT_SECONDS, Integer.class);
-        if (seconds == null) {
-            seconds = requestedSeconds(exchange);
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            Integer seconds = exchange.getProperty(WAIT_SECONDS, Integer.class);
+            if (seconds == null) {
+                seconds = requestedSeconds(exchange);
+            }
+            Job job = exchange.getProperty(JOB, Job.class);
+            if (seconds > 0 && !job.status().isFinished()
+                    && watchers.awaitFinished(job, Duration.ofSeconds(seconds), latest -> {
+                        if (latest == null) {
+                            exchange.setException(ApiException.notFound()); // purged meanwhile
+                        } else {
+                            exchange.setProperty(JOB, latest);
+                        }
+                        callback.done(false);
+                    })) {
+                return false;
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
         }
-        Job job = exchange.getProperty(JOB, Job.class);
-        if (seconds <= 0 || job.status().isFinished()) {
-            return;
-        }
-        Job latest = store.awaitFinished(job.id(), Duration.ofSeconds(seconds)).orElseThrow(ApiException::notFound);
-        exchange.setProperty(JOB, latest);
+        callback.done(true);
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Exchange> processAsync(Exchange exchange) {
+        CompletableFuture<Exchange> done = new CompletableFuture<>();
+        process(exchange, doneSync -> done.complete(exchange));
+        return done;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        throw new UnsupportedOperationException("The long poll is an asynchronous step");
     }
 
     /** The seconds asked for, capped; records {@code Preference-Applied} when the Prefer header is honoured. */

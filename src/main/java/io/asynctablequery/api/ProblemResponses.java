@@ -1,17 +1,26 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.query.StorageFailures;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the exception a route caught into a problem response. Unexpected exceptions are logged here and
- * answered with a plain 500: no stack trace, message or configuration leaves the process.
+ * Turns the exception a route caught into a problem response. Storage that did not answer in time (or at
+ * all) is a 503 with {@code Retry-After}: the request changed nothing and may be sent again. Unexpected
+ * exceptions are logged here and answered with a plain 500: no stack trace, message or configuration leaves
+ * the process.
  */
 public class ProblemResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+    private final Map<String, String> retryAfter;
+
+    public ProblemResponses(int retryAfterSeconds) {
+        this.retryAfter = Map.of("Retry-After", String.valueOf(retryAfterSeconds));
+    }
 
     public void render(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -20,6 +29,12 @@ public class ProblemResponses {
                 write(exchange, refused.status(), refused.getMessage(), refused.headers());
                 return;
             }
+        }
+        if (StorageFailures.isTransient(caught)) {
+            LOG.warn("Request {} {}: storage did not answer ({})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_PATH), StorageFailures.code(caught));
+            write(exchange, 503, "Storage is not answering in time; try again later.", retryAfter);
+            return;
         }
         LOG.error("Request {} {} failed", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
                 exchange.getIn().getHeader(Exchange.HTTP_PATH), caught);

@@ -32,6 +32,9 @@ final class JobEntities {
                 .addProperty(CREATED_TIME, time(job.createdTime()))
                 .addProperty("LastUpdatedTime", time(job.lastUpdatedTime()));
         putIfSet(entity, "StartedTime", time(job.startedTime()));
+        Progress.Retrying retrying = job.progress().retrying();
+        putIfSet(entity, "RetryAttempts", retrying == null ? null : retrying.attempts());
+        putIfSet(entity, "RetryErrorCode", retrying == null ? null : retrying.lastErrorCode());
         putIfSet(entity, "Result", job.result());
         putIfSet(entity, "ErrorCode", job.error() == null ? null : job.error().code());
         putIfSet(entity, "ErrorMessage", job.error() == null ? null : job.error().message());
@@ -42,11 +45,14 @@ final class JobEntities {
 
     static Job toJob(TableEntity entity) {
         String errorCode = text(entity, "ErrorCode");
+        Number retryAttempts = number(entity, "RetryAttempts");
         return new Job(text(entity, "JobId"),
                 new JobInput(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
                 JobStatus.valueOf(text(entity, STATUS)),
                 new Progress(number(entity, "PartitionsTotal").intValue(), number(entity, "PartitionsDone").intValue(),
-                        number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue()),
+                        number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue(),
+                        retryAttempts == null ? null
+                                : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode"))),
                 number(entity, "Result") == null ? null : number(entity, "Result").longValue(),
                 errorCode == null ? null : new JobError(errorCode, text(entity, "ErrorMessage")),
                 text(entity, "Reason"),

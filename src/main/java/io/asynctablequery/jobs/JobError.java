@@ -8,4 +8,5 @@ public record JobError(String code, String message) {
     public static final String STORAGE_ERROR = "StorageError";
     public static final String INTERNAL = "InternalError";
     public static final String POISON_MESSAGE = "PoisonMessage";
+    public static final String SHUTDOWN = "Shutdown";
 }

@@ -4,9 +4,12 @@ import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.query.ScanFailedException;
 import io.asynctablequery.query.ScanListener;
 import io.asynctablequery.query.ScanResult;
+import io.asynctablequery.query.StorageFailures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +34,19 @@ public class JobRunner {
     private final Duration timeout;
     private final Duration stopCheckInterval;
     private final boolean failuresRedelivered;
+    private final boolean sharedStore;
+    private final Duration outageTolerance;
+    private volatile boolean handingBack;
+    private int running;
 
     /**
      * @param stopCheckInterval how often a running scan re-reads its job to see a terminate (zero: every page)
      * @param failuresRedelivered whether the queue delivers a message again when its worker fails
      */
     public JobRunner(JobStore store, AuditQuery query, Duration timeout, Duration stopCheckInterval,
-                     boolean failuresRedelivered) {
+                     boolean failuresRedelivered, boolean sharedStore, Duration outageTolerance) {
+        this.sharedStore = sharedStore;
+        this.outageTolerance = outageTolerance;
         this.store = store;
         this.query = query;
         this.timeout = timeout;
@@ -55,6 +64,12 @@ public class JobRunner {
         if (ticket.id() == null) {
             throw new IllegalArgumentException("The message is not a job ticket");
         }
+        if (handingBack) { // taken while stopping: not started, left as it is for another instance or a restart
+            if (failuresRedelivered) {
+                throw new JobHandedBackException(ticket.id());
+            }
+            return;
+        }
         Job job = claim(ticket, attempt);
         if (job == null) {
             LOG.debug("Job {} is not to be run (finished, purged or running elsewhere); dropped", ticket.id());
@@ -62,12 +77,17 @@ public class JobRunner {
         }
         Instant deadline = job.startedTime().plus(timeout);
         boolean rethrown = false;
+        boolean handedBack = false;
+        started();
         try {
             ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job.id(), deadline));
             if (!scan.stopped()) {
                 finish(job.id(), running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
             } else if (!store.now().isBefore(deadline)) {
                 finish(job.id(), running -> running.failed(timedOut(), store.now()));
+            } else if (handingBack) {
+                handBack(job.id());
+                handedBack = sharedStore;
             } // else: terminated or purged meanwhile, and that state stays
         } catch (ScanFailedException e) {
             JobError error = JobError.TIMEOUT.equals(e.code()) ? timedOut() : new JobError(e.code(), e.getMessage());
@@ -83,7 +103,70 @@ public class JobRunner {
                 finish(job.id(), running -> running.failed(
                         new JobError(JobError.INTERNAL, "The job failed unexpectedly."), store.now()));
             }
+            ended();
         }
+        if (handedBack && failuresRedelivered) {
+            throw new JobHandedBackException(job.id());
+        }
+    }
+
+    /**
+     * The instance is stopping and its grace is over: running scans stop after their current page and their
+     * jobs are handed back (see {@link #handBack}). Waits up to {@code within} for them to be handed back.
+     */
+    public void handBackRunning(Duration within) throws InterruptedException {
+        handingBack = true;
+        awaitIdle(within);
+    }
+
+    /** Waits until no job runs here, or the time is up; true when none runs. */
+    public synchronized boolean awaitIdle(Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        long left;
+        while (running > 0 && (left = end - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return running == 0;
+    }
+
+    private synchronized void started() {
+        running++;
+    }
+
+    private synchronized void ended() {
+        running--;
+        notifyAll();
+    }
+
+    /**
+     * A job stopped by the instance's shutdown: with a shared store it goes back to Pending, to run again
+     * (from the start) on another instance or after the restart; a queue's message is then made visible at
+     * once ({@link JobHandedBackException}). A job kept only in this process's memory cannot outlive it: it
+     * fails with code {@code Shutdown}, which its clients see in their last answer.
+     */
+    private void handBack(String id) {
+        if (!sharedStore) {
+            finish(id, running -> running.failed(shutdown(), store.now()));
+            return;
+        }
+        store.update(id, current -> current.status() == JobStatus.Running ? current.pending(store.now()) : current);
+        LOG.info("Job {} handed back: the instance is stopping", id);
+    }
+
+    /** Jobs kept in memory that never started when the instance stops fail with code {@code Shutdown}. */
+    public void failUnstarted() {
+        if (sharedStore) {
+            return; // they stay Pending in the shared store, and run after a restart or elsewhere
+        }
+        for (Job job : store.unfinished()) {
+            store.update(job.id(), current -> current.status() == JobStatus.Pending
+                    ? current.failed(shutdown(), store.now()) : current);
+        }
+    }
+
+    private static JobError shutdown() {
+        return new JobError(JobError.SHUTDOWN, "The instance running the job stopped before it finished; "
+                + "submit it again.");
     }
 
     /**
@@ -124,9 +207,30 @@ public class JobRunner {
         return new JobError(JobError.TIMEOUT, "The job ran longer than the job timeout of " + timeout + ".");
     }
 
-    /** Writes a terminal state, unless the job was terminated (or purged) meanwhile: that state stays. */
+    /**
+     * Writes a terminal state, unless the job was terminated (or purged) meanwhile: that state stays. A write
+     * that storage fails to take is tried again, as a scan's page is, for up to the outage tolerance, so that
+     * a job does not stay Running because storage blinked as it ended.
+     */
     private void finish(String id, UnaryOperator<Job> outcome) {
-        store.update(id, current -> current.status() == JobStatus.Running ? outcome.apply(current) : current);
+        long end = System.nanoTime() + outageTolerance.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.update(id, current -> current.status() == JobStatus.Running ? outcome.apply(current) : current);
+                return;
+            } catch (RuntimeException e) {
+                if (!StorageFailures.isTransient(e) || System.nanoTime() > end) {
+                    throw e;
+                }
+                LOG.debug("Writing the outcome of job {} failed ({}); retry {}", id, StorageFailures.code(e), attempt);
+                try {
+                    TimeUnit.MILLISECONDS.sleep(AuditQuery.backOff(attempt).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Stops the scan when the job is no longer Running or its time is up; records progress. */
@@ -135,6 +239,7 @@ public class JobRunner {
         private final Instant deadline;
         private Instant lastStopCheck = Instant.MIN;
         private Instant lastProgress = Instant.MIN;
+        private Progress.Retrying lastRetrying;
 
         Listener(String id, Instant deadline) {
             this.id = id;
@@ -144,7 +249,7 @@ public class JobRunner {
         @Override
         public boolean shouldStop() {
             Instant now = store.now();
-            if (!now.isBefore(deadline)) {
+            if (!now.isBefore(deadline) || handingBack) {
                 return true;
             }
             synchronized (this) {
@@ -153,21 +258,43 @@ public class JobRunner {
                 }
                 lastStopCheck = now;
             }
-            return store.find(id).map(job -> job.status() != JobStatus.Running).orElse(true);
+            try {
+                return store.find(id).map(job -> job.status() != JobStatus.Running).orElse(true);
+            } catch (RuntimeException e) {
+                return false; // storage did not answer: the scan's own pages will meet the outage, and ride it out
+            }
         }
 
+        /** Written at most once a second, but at once when the scan starts or stops waiting to retry. */
         @Override
         public void onProgress(Progress progress) {
             Instant now = store.now();
             synchronized (this) {
-                if (now.isBefore(lastProgress.plus(PROGRESS_INTERVAL)) && progress.partitionsDone() > 1) {
+                boolean retryChange = !Objects.equals(progress.retrying(), lastRetrying);
+                if (!retryChange && now.isBefore(lastProgress.plus(PROGRESS_INTERVAL))
+                        && progress.partitionsDone() > 1) {
                     return;
                 }
                 lastProgress = now;
+                lastRetrying = progress.retrying();
             }
-            store.update(id, job -> job.status() == JobStatus.Running
-                    && progress.partitionsDone() > job.progress().partitionsDone()
-                    ? job.withProgress(progress, store.now()) : job);
+            try {
+                store.update(id, job -> progressed(job, progress));
+            } catch (RuntimeException e) {
+                LOG.debug("Progress of job {} not written: {}", id, e.toString()); // the next one will be
+            }
+        }
+
+        private Job progressed(Job job, Progress progress) {
+            if (job.status() != JobStatus.Running) {
+                return job;
+            }
+            Progress shown = job.progress();
+            Progress merged = new Progress(progress.partitionsTotal(), // never backwards, whatever the order
+                    Math.max(shown.partitionsDone(), progress.partitionsDone()),
+                    Math.max(shown.entitiesScanned(), progress.entitiesScanned()),
+                    Math.max(shown.entitiesSkipped(), progress.entitiesSkipped()), progress.retrying());
+            return merged.equals(shown) ? job : job.withProgress(merged, store.now());
         }
     }
 }

@@ -7,11 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -39,15 +36,19 @@ public class JobStore {
 
     public enum PurgeOutcome { PURGED, NOT_FOUND, NOT_FINISHED }
 
-    /** How often a wait re-reads the store, for jobs that another instance finishes. */
-    private static final Duration RECHECK = Duration.ofSeconds(1);
+    /** Told of every change this instance writes: the job after it, or null when it was removed. */
+    public interface Listener {
+        void changed(String id, Job job);
+    }
 
     private final CamelContext camelContext;
     private final JobRepository repository;
     private final int maxPending;
     private final Duration retention;
     private final Clock clock;
-    private final ConcurrentHashMap<String, CompletableFuture<Job>> finishedSignals = new ConcurrentHashMap<>();
+    private final JobCleanup cleanup;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean accepting = true;
 
     public JobStore(CamelContext camelContext, JobRepository repository, int maxPending, Duration retention,
                     Clock clock) {
@@ -56,6 +57,20 @@ public class JobStore {
         this.maxPending = maxPending;
         this.retention = retention;
         this.clock = clock;
+        this.cleanup = new JobCleanup(this);
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** The instance is stopping: no new job is accepted. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    public boolean accepting() {
+        return accepting;
     }
 
     /**
@@ -83,7 +98,12 @@ public class JobStore {
             return Optional.empty();
         }
         Job job = Job.pending(id, input, idempotencyKey, now());
-        repository.add(camelContext, id, null, exchangeOf(job));
+        try {
+            repository.add(camelContext, id, null, exchangeOf(job));
+        } catch (RuntimeException e) {
+            cleanup.abandonLater(job); // it may still land in the store after this call gave up
+            throw e;
+        }
         return Optional.of(new Submission(job, true));
     }
 
@@ -104,16 +124,30 @@ public class JobStore {
         return Optional.empty();
     }
 
-    /** Removes a job that could not be queued, as if it had never been submitted. */
+    /**
+     * Removes a job that could not be queued, as if it had never been submitted; when storage does not answer,
+     * it is removed in the background.
+     */
     public void abandon(Job job) {
-        Exchange stored = repository.get(camelContext, job.id());
-        if (stored != null) {
-            repository.remove(camelContext, job.id(), stored);
+        try {
+            remove(job);
+        } catch (RuntimeException e) {
+            cleanup.abandonLater(job);
         }
-        if (job.idempotencyKey() != null) {
+    }
+
+    /** Removes a Pending job and frees its idempotency key; false when there was no such job to remove. */
+    boolean remove(Job job) {
+        Exchange stored = repository.get(camelContext, job.id());
+        boolean removed = stored != null && stored.getIn().getBody(Job.class).status() == JobStatus.Pending;
+        if (removed) {
+            repository.remove(camelContext, job.id(), stored);
+            notifyListeners(job.id(), null);
+        }
+        if (job.idempotencyKey() != null && (removed || stored == null)) {
             repository.unbindIdempotencyKey(job.idempotencyKey(), job.id());
         }
-        finishedSignals.remove(job.id());
+        return removed;
     }
 
     public Optional<Job> find(String id) {
@@ -141,12 +175,7 @@ public class JobStore {
             } catch (OptimisticLockingException concurrentWrite) {
                 continue;
             }
-            if (!before.status().isFinished() && after.status().isFinished()) {
-                CompletableFuture<Job> signal = finishedSignals.remove(id);
-                if (signal != null) {
-                    signal.complete(after);
-                }
-            }
+            notifyListeners(id, after);
             return Optional.of(new Change(before, after));
         }
     }
@@ -170,6 +199,7 @@ public class JobStore {
         } catch (OptimisticLockingException goneMeanwhile) {
             return find(id).isPresent() ? purge(id) : PurgeOutcome.NOT_FOUND;
         }
+        notifyListeners(id, null);
         if (job.idempotencyKey() != null) {
             repository.unbindIdempotencyKey(job.idempotencyKey(), id);
         }
@@ -201,33 +231,14 @@ public class JobStore {
         return repository.unfinished();
     }
 
-    /**
-     * Waits until the job is finished or the time is up. A finish written by this instance wakes the wait
-     * at once; one written by another instance is seen within a second.
-     *
-     * @return the job as it is when the wait ends; empty when it does not exist (any more)
-     */
-    public Optional<Job> awaitFinished(String id, Duration maxWait) throws InterruptedException {
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        while (true) {
-            CompletableFuture<Job> signal = finishedSignals.computeIfAbsent(id, key -> new CompletableFuture<>());
-            Optional<Job> current = find(id); // read after registering, so a finish in between is not missed
-            long remaining = deadline - System.nanoTime();
-            if (current.isEmpty() || current.get().status().isFinished() || remaining <= 0) {
-                return current;
-            }
-            try {
-                return Optional.of(signal.get(Math.min(remaining, RECHECK.toNanos()), TimeUnit.NANOSECONDS));
-            } catch (TimeoutException e) {
-                // re-read the store: another instance may have finished it
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-    }
-
     public Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS); // the precision of the documents and the table
+    }
+
+    private void notifyListeners(String id, Job job) {
+        for (Listener listener : listeners) {
+            listener.changed(id, job);
+        }
     }
 
     private Exchange exchangeOf(Job job) {

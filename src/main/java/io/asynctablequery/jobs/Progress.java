@@ -1,7 +1,20 @@
 package io.asynctablequery.jobs;
 
-/** How far a scan has come; shown as the status document's {@code customStatus}. */
-public record Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped) {
+/**
+ * How far a scan has come; shown as the status document's {@code customStatus}.
+ *
+ * @param retrying set while the scan waits to retry a page storage failed to serve; null otherwise
+ */
+public record Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
+                       Retrying retrying) {
+
+    /** A scan waiting out a storage failure: how many tries of the page failed so far, and the last error. */
+    public record Retrying(int attempts, String lastErrorCode) {
+    }
+
+    public Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped) {
+        this(partitionsTotal, partitionsDone, entitiesScanned, entitiesSkipped, null);
+    }
 
     public static Progress notStarted(int partitionsTotal) {
         return new Progress(partitionsTotal, 0, 0, 0);

@@ -59,6 +59,18 @@ public class QueueLeases {
         }
     }
 
+    /**
+     * The job was handed back (the instance is stopping): its message becomes visible at once, for another
+     * instance. The consumer's own delete then holds a stale receipt and deletes nothing. Throws when the
+     * message cannot be updated, so that the consumer does not delete it either.
+     */
+    public void handBack(Exchange exchange) {
+        Lease lease = lease(exchange);
+        if (lease != null) {
+            lease.makeVisible();
+        }
+    }
+
     /** Stops extending (the worker failed: the message reappears after the visibility timeout). */
     public void release(Exchange exchange) {
         Lease lease = lease(exchange);
@@ -106,6 +118,12 @@ public class QueueLeases {
             } catch (QueueStorageException e) {
                 LOG.warn("Could not delete message {}: {}", messageId, e.getErrorCode());
             }
+        }
+
+        synchronized void makeVisible() {
+            stop();
+            popReceipt = queue.updateMessage(messageId, popReceipt, null, Duration.ZERO).getPopReceipt();
+            LOG.info("Message {} visible again for another instance", messageId);
         }
 
         synchronized void stop() {

@@ -2,6 +2,7 @@ package io.asynctablequery.jobs;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
+import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -12,6 +13,7 @@ import com.azure.data.tables.models.TableTransactionFailedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -20,7 +22,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -52,16 +61,27 @@ public class TableJobRepository implements JobRepository {
     private static final long COUNT_CACHE_NANOS = 1_000_000_000L;
     private static final Set<String> LOST_RACE = Set.of("UpdateConditionNotSatisfied", "EntityAlreadyExists",
             "ResourceNotFound", "EntityNotFound");
+    private static final ExecutorService LISTINGS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "job-table-listing");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final String TOKEN_PARTITION = Base64.getEncoder()
             .encodeToString(PARTITION.getBytes(StandardCharsets.UTF_8)) + ";";
 
     private final TableClient table;
+    private final Duration callTimeout;
     private volatile long countedAt = System.nanoTime() - 2 * COUNT_CACHE_NANOS;
     private final AtomicInteger countCache = new AtomicInteger();
 
-    public TableJobRepository(TableServiceClient service, String tableName) {
+    /**
+     * @param callTimeout the deadline of every call ({@code api.storage-timeout}): past it the call throws, with a
+     *                    {@link TimeoutException} as its cause
+     */
+    public TableJobRepository(TableServiceClient service, String tableName, Duration callTimeout) {
         service.createTableIfNotExists(tableName);
         this.table = service.getTableClient(tableName);
+        this.callTimeout = callTimeout;
     }
 
     @Override
@@ -71,7 +91,7 @@ public class TableJobRepository implements JobRepository {
         }
         TableEntity entity;
         try {
-            entity = table.getEntity(PARTITION, key);
+            entity = table.getEntityWithResponse(PARTITION, key, null, callTimeout, Context.NONE).getValue();
         } catch (HttpResponseException e) {
             if (status(e) == 404) {
                 return null;
@@ -138,15 +158,15 @@ public class TableJobRepository implements JobRepository {
         ListEntitiesOptions options = new ListEntitiesOptions()
                 .setFilter("PartitionKey eq '" + PARTITION + "' and RowKey lt '~'")
                 .setSelect(List.of("RowKey"));
-        return table.listEntities(options, null, null).stream().map(TableEntity::getRowKey)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return bounded(() -> table.listEntities(options, null, null).stream().map(TableEntity::getRowKey)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
     }
 
     @Override
     public Optional<String> bindIdempotencyKey(String key, String jobId) {
         TableEntity binding = new TableEntity(IDEMPOTENCY_PARTITION, hash(key)).addProperty("JobId", jobId);
         try {
-            table.createEntity(binding);
+            table.createEntityWithResponse(binding, callTimeout, Context.NONE);
             return Optional.empty();
         } catch (HttpResponseException e) {
             if (status(e) != 409) {
@@ -154,7 +174,8 @@ public class TableJobRepository implements JobRepository {
             }
         }
         try {
-            String named = String.valueOf(table.getEntity(IDEMPOTENCY_PARTITION, hash(key)).getProperty("JobId"));
+            String named = String.valueOf(table.getEntityWithResponse(IDEMPOTENCY_PARTITION, hash(key), null,
+                    callTimeout, Context.NONE).getValue().getProperty("JobId"));
             return named.equals(jobId) ? Optional.empty() : Optional.of(named);
         } catch (HttpResponseException e) {
             if (status(e) == 404) { // unbound meanwhile: try again
@@ -167,9 +188,10 @@ public class TableJobRepository implements JobRepository {
     @Override
     public void unbindIdempotencyKey(String key, String jobId) {
         try {
-            TableEntity binding = table.getEntity(IDEMPOTENCY_PARTITION, hash(key));
+            TableEntity binding = table.getEntityWithResponse(IDEMPOTENCY_PARTITION, hash(key), null, callTimeout,
+                    Context.NONE).getValue();
             if (jobId.equals(binding.getProperty("JobId"))) {
-                table.deleteEntityWithResponse(binding, true, null, null);
+                table.deleteEntityWithResponse(binding, true, callTimeout, Context.NONE);
             }
         } catch (HttpResponseException e) {
             if (status(e) != 404 && status(e) != 412) {
@@ -188,7 +210,7 @@ public class TableJobRepository implements JobRepository {
         if (now - countedAt > COUNT_CACHE_NANOS) {
             ListEntitiesOptions options = new ListEntitiesOptions().setFilter(indexFilter(JobStatusSets.UNFINISHED,
                     null, null)).setSelect(List.of("RowKey"));
-            countCache.set((int) table.listEntities(options, null, null).stream().count());
+            countCache.set(bounded(() -> (int) table.listEntities(options, null, null).stream().count()));
             countedAt = now;
         }
         return countCache.get();
@@ -198,7 +220,7 @@ public class TableJobRepository implements JobRepository {
     public List<Job> unfinished() {
         ListEntitiesOptions options = new ListEntitiesOptions()
                 .setFilter(indexFilter(JobStatusSets.UNFINISHED, null, null));
-        return table.listEntities(options, null, null).stream().map(JobEntities::toJob).toList();
+        return bounded(() -> table.listEntities(options, null, null).stream().map(JobEntities::toJob).toList());
     }
 
     @Override
@@ -209,7 +231,7 @@ public class TableJobRepository implements JobRepository {
         String tableToken = decode(query.continuationToken());
         PagedResponse<TableEntity> page;
         try {
-            page = table.listEntities(options, null, null).iterableByPage(tableToken).iterator().next();
+            page = bounded(() -> table.listEntities(options, null, null).iterableByPage(tableToken).iterator().next());
         } catch (HttpResponseException | IllegalArgumentException e) {
             if (tableToken != null) {
                 throw new InvalidContinuationTokenException();
@@ -244,7 +266,7 @@ public class TableJobRepository implements JobRepository {
 
     private void submit(List<TableTransactionAction> actions) {
         try {
-            table.submitTransaction(actions);
+            table.submitTransactionWithResponse(actions, callTimeout, Context.NONE);
         } catch (TableTransactionFailedException e) {
             // A failed transaction carries no HTTP response, only the failed action's error code.
             String code = e.getValue() == null || e.getValue().getErrorCode() == null ? ""
@@ -253,6 +275,26 @@ public class TableJobRepository implements JobRepository {
                 throw new OptimisticLockingException();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A listing within the call deadline. The SDK's own {@code timeout} argument of {@code listEntities} bounds
+     * only the creation of the lazy pager, not the reading of its pages, so pages are read here the way the
+     * SDK bounds its other calls: on another thread, waited for up to the deadline.
+     */
+    private <T> T bounded(Supplier<T> listing) {
+        CompletableFuture<T> call = CompletableFuture.supplyAsync(listing, LISTINGS);
+        try {
+            return call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new IllegalStateException("The job table did not answer within " + callTimeout, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

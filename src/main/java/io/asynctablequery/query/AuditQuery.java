@@ -1,6 +1,7 @@
 package io.asynctablequery.query;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.rest.PagedResponse;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,9 +52,17 @@ public class AuditQuery {
     private final int parallelism;
     private final int sliceDays;
     private final ExecutorService scanThreads;
+    private final Duration outageTolerance;
+    private final AtomicLong retries = new AtomicLong();
 
+    /**
+     * @param service         a client without retries of its own: a failing page is retried here, from its
+     *                        continuation token, for up to {@code outageTolerance}
+     * @param outageTolerance how long one page may keep failing with a passing storage failure
+     */
     public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
-                      int parallelism, int sliceDays) {
+                      int parallelism, int sliceDays, Duration outageTolerance) {
+        this.outageTolerance = outageTolerance;
         if (parallelism < 1 || sliceDays < 1) {
             throw new IllegalArgumentException("audit.scan-parallelism and audit.scan-slice-days must be at least 1");
         }
@@ -111,6 +122,7 @@ public class AuditQuery {
         final AtomicLong scanned = new AtomicLong();
         final AtomicLong skipped = new AtomicLong();
         final AtomicBoolean stop = new AtomicBoolean();
+        volatile Progress.Retrying retrying;
 
         Scan(List<AuditFilter.Slice> slices, int days, ScanListener listener) {
             this.slices = slices;
@@ -130,10 +142,16 @@ public class AuditQuery {
             }
         }
 
+        /** Reads a slice page by page, keeping its place (the continuation token) when a page must be retried. */
         private void scanSlice(String sliceFilter) {
             ListEntitiesOptions options = new ListEntitiesOptions().setFilter(sliceFilter)
                     .setSelect(List.of(distinctProperty));
-            for (var page : table.listEntities(options, null, null).iterableByPage()) {
+            String token = null;
+            do {
+                PagedResponse<TableEntity> page = readPage(options, token);
+                if (page == null) {
+                    return; // no more pages, or told to stop while waiting to retry
+                }
                 long pageSkipped = 0;
                 List<TableEntity> entities = page.getValue();
                 for (TableEntity entity : entities) {
@@ -146,10 +164,67 @@ public class AuditQuery {
                 }
                 scanned.addAndGet(entities.size());
                 skipped.addAndGet(pageSkipped);
-                if (mustStop()) {
-                    return;
+                token = page.getContinuationToken();
+            } while (token != null && !mustStop());
+        }
+
+        /**
+         * One page (the first when {@code token} is null). A passing failure (no connection, no answer, Azure's
+         * 503/500) is retried with exponential back-off and jitter until the page has failed for
+         * {@code outageTolerance}; then, or on any other failure, the failure is thrown.
+         */
+        private PagedResponse<TableEntity> readPage(ListEntitiesOptions options, String token) {
+            Instant outageStart = null;
+            int attempts = 0;
+            while (true) {
+                try {
+                    Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)
+                            .iterableByPage(token).iterator();
+                    PagedResponse<TableEntity> page = pages.hasNext() ? pages.next() : null;
+                    if (attempts > 0) {
+                        retrying(null);
+                    }
+                    return page;
+                } catch (RuntimeException e) {
+                    Instant now = Instant.now();
+                    outageStart = outageStart == null ? now : outageStart;
+                    if (!StorageFailures.isTransient(e)
+                            || Duration.between(outageStart, now).compareTo(outageTolerance) >= 0) {
+                        throw e;
+                    }
+                    attempts++;
+                    retries.incrementAndGet();
+                    retrying(new Progress.Retrying(attempts, StorageFailures.code(e)));
+                    LOG.debug("Page of table '{}' failed ({}); retry {}", tableName, StorageFailures.code(e), attempts);
+                    if (!pause(backOff(attempts))) {
+                        return null;
+                    }
                 }
             }
+        }
+
+        private void retrying(Progress.Retrying state) {
+            retrying = state;
+            listener.onProgress(progress());
+        }
+
+        /** Waits, looking every quarter second whether the job must stop; false when it must. */
+        private boolean pause(Duration wait) {
+            long end = System.nanoTime() + wait.toNanos();
+            long left;
+            while ((left = end - System.nanoTime()) > 0) {
+                if (mustStop()) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop.set(true);
+                    return false;
+                }
+            }
+            return !mustStop();
         }
 
         private boolean mustStop() {
@@ -160,8 +235,19 @@ public class AuditQuery {
         }
 
         Progress progress() {
-            return new Progress(days, daysDone.get(), scanned.get(), skipped.get());
+            return new Progress(days, daysDone.get(), scanned.get(), skipped.get(), retrying);
         }
+    }
+
+    /** Exponential, from half a second up to 8 s, with jitter: each wait is between half and all of it. */
+    public static Duration backOff(int attempt) {
+        long ceiling = Math.min(8000, 500L << Math.min(attempt - 1, 10));
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    /** Pages retried since start-up, by every scan. */
+    public long storageRetries() {
+        return retries.get();
     }
 
     /** Turns an SDK failure into a message that names the table or the endpoint, and never a key. */

@@ -40,7 +40,7 @@ class TableJobRepositoryTest {
     @BeforeEach
     void freshTable() {
         String table = "jobs" + System.nanoTime();
-        repository = new TableJobRepository(service, table);
+        repository = new TableJobRepository(service, table, Duration.ofSeconds(5));
         store = new JobStore(camel, repository, 1000, Duration.ofHours(1), Clock.systemUTC());
     }
 

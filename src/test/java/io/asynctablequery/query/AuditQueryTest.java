@@ -12,6 +12,7 @@ import io.asynctablequery.jobs.JobInput;
 import io.asynctablequery.jobs.Progress;
 import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.AuditRows;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class AuditQueryTest {
     }
 
     private AuditQuery query(int parallelism) {
-        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, parallelism, 7);
+        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, parallelism, 7, Duration.ofSeconds(10));
     }
 
     private static JobInput june() {

@@ -75,14 +75,23 @@ public final class Azurite {
     }
 
     public String connectionString() {
+        return connectionString(tablePort, queuePort);
+    }
+
+    /** The account with its table and queue endpoints on other ports, e.g. a {@link FaultProxy}'s. */
+    public String connectionString(int tableEndpointPort, int queueEndpointPort) {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/" + ACCOUNT
-                + ";QueueEndpoint=http://127.0.0.1:" + queuePort + "/" + ACCOUNT
-                + ";TableEndpoint=http://127.0.0.1:" + tablePort + "/" + ACCOUNT + ";";
+                + ";QueueEndpoint=http://127.0.0.1:" + queueEndpointPort + "/" + ACCOUNT
+                + ";TableEndpoint=http://127.0.0.1:" + tableEndpointPort + "/" + ACCOUNT + ";";
     }
 
     public int tablePort() {
         return tablePort;
+    }
+
+    public int queuePort() {
+        return queuePort;
     }
 
     /** Freezes Azurite until the returned handle is closed: requests to it hang meanwhile. */
