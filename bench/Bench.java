@@ -45,6 +45,8 @@ public class Bench {
             case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
             case "turnaround" -> turnaround(args[1], Integer.parseInt(args[2]));
             case "burst" -> burst(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "submit" -> System.out.println("id=" + id(get(args[1] + "/api/submit/query?" + args[2]).body()));
+            case "waits" -> waits(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -179,6 +181,39 @@ public class Bench {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("jobs=%d refused=%d submit_seconds=%.2f total_seconds=%.2f jobs_per_second=%.0f%n", n,
                 refused.get(), submitted, seconds, n / seconds);
+    }
+
+    /**
+     * n concurrent long polls on one URL, one connection each as separate clients have (HTTP/1.1); prints
+     * "opened" once all are sent, then how they were answered once all are.
+     */
+    static void waits(String url, int n, int deadlineSeconds) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(60)).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            waits.add(client.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(deadlineSeconds)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        System.out.println("opened=" + n);
+        int ok = 0;
+        int accepted = 0;
+        int failed = 0;
+        for (var wait : waits) {
+            try {
+                int status = wait.get().statusCode();
+                ok += status == 200 ? 1 : 0;
+                accepted += status == 202 ? 1 : 0;
+            } catch (Exception e) {
+                failed++;
+            }
+        }
+        System.out.printf("answered_200=%d answered_202=%d failed=%d%n", ok, accepted, failed);
+    }
+
+    private static String id(String body) {
+        Matcher matcher = ID.matcher(body);
+        return matcher.find() ? matcher.group(1) : "none";
     }
 
     private static HttpResponse<String> get(String url) throws Exception {

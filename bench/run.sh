@@ -86,6 +86,29 @@ rps "$base/api/submit/query?s=01/01/1991&e=02/01/1991"; submit_frozen=$rps
 stop "$pid1"
 kill -CONT "${pids[0]}"
 
+echo "== 10,000 held waits (wait=60) on one running job, memory mode"
+# The job is held Running by freezing Azurite after it starts; status requests never touch storage here.
+pw=$(free_port); start_app waits "$pw" -Daudit.table-name=auditempty -Dapi.max-wait=60
+wbase="http://127.0.0.1:$pw"; pidw=$(pid_on "$pw")
+wfinished=$(field id "$(bench finished-job "$wbase")")
+wrk -t2 -c16 -d3s "$wbase/api/status/$wfinished" >/dev/null                           # warm-up
+p99() { wrk -t2 -c16 -d10s --latency "$1" | awk '$1=="99%"{v=$2; u=v; gsub(/[0-9.]/,"",u); gsub(/[a-z]/,"",v); print (u=="us"? v/1000 : u=="s"? v*1000 : v)}'; }
+p99_alone=$(p99 "$wbase/api/status/$wfinished")
+heap_alone=$(heap_mb "$pidw"); threads_alone=$(awk '/^Threads/{print $2}' "/proc/$pidw/status")
+kill -STOP "${pids[0]}"
+wjob=$(field id "$(bench submit "$wbase" "s=01/01/1990&e=02/01/1990")")
+bench waits "$wbase/api/status/$wjob?wait=60" 10000 120 > "$out/waits.txt" &
+waits_pid=$!
+for _ in $(seq 1 300); do
+  [ "$(ss -Htn state established "( sport = :$pw )" | wc -l)" -ge 10000 ] && break; sleep 0.2
+done
+held_conns=$(ss -Htn state established "( sport = :$pw )" | wc -l)
+p99_held=$(p99 "$wbase/api/status/$wfinished")
+heap_held=$(heap_mb "$pidw"); threads_held=$(awk '/^Threads/{print $2}' "/proc/$pidw/status")
+kill -CONT "${pids[0]}"
+wait "$waits_pid"; waits_answers=$(tail -1 "$out/waits.txt")
+stop "$pidw"
+
 echo "== queue mode (azure-storage-queue + table) on the empty audit table"
 queue_opts=(-Djobs.dispatch=azure-storage-queue -Djobs.store=table -Djobs.queue-poll-delay=100 -Daudit.table-name=auditempty)
 q1=$(free_port); start_app queue1 "$q1" "${queue_opts[@]}"
@@ -128,6 +151,7 @@ table=$(cat <<TABLE
 | trivial jobs, 5,000 at once | $(field jobs_per_second "$burst") jobs/s ($(field total_seconds "$burst") s; refused $(field refused "$burst")) | | >= 1,000/s |
 | live heap, 100,000 finished jobs (memory store) | $heap_before MB before, $heap_after MB after ($(field jobs_per_second "$fill") jobs/s to fill) | | report |
 | scan of 1,000,000 entities, 250,000 ids, -Xmx256m | $(field seconds "$big") s, result $(field result "$big") (expected $expected1m), heap after $big_heap MB | | completes |
+| 10,000 held waits (wait=60) on one running job | p99 of plain status $p99_held ms with them vs $p99_alone ms without; heap $heap_held MB vs $heap_alone MB; threads $threads_held vs $threads_alone; $held_conns connections open; after the job ended: $waits_answers | $(ratio "$p99_held" "$p99_alone")x | within 2x and < 50 ms |
 | queue mode turnaround (wait=10, 100 in a row) | median $(field median_ms "$qturn") ms, p99 $(field p99_ms "$qturn") ms | | median <= 1 s |
 | queue mode, 1,000 trivial jobs | 1 instance $(field jobs_per_second "$qone") jobs/s (machine $m_q1 % busy, Azurite $az_q1 % of a core), 2 instances $(field jobs_per_second "$qtwo") jobs/s (machine $m_q2 %, Azurite $az_q2 %) | $(ratio "$(field jobs_per_second "$qtwo")" "$(field jobs_per_second "$qone")")x | report |
 TABLE

@@ -2,6 +2,7 @@ package io.asynctablequery;
 
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.util.HttpClientOptions;
+import com.azure.core.util.SharedExecutorService;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
@@ -9,6 +10,10 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Azure Storage clients for tables and queues alike, from one connection string
@@ -24,6 +29,7 @@ final class StorageClients {
     private final String credentialType;
 
     StorageClients(Settings settings) {
+        keepSdkCallsRunningWhileStopping(settings.number("api.http-worker-threads", 1));
         this.settings = settings;
         this.credentialType = settings.oneOf("azure.storage.credential-type", "connection-string",
                 "default-azure-credential");
@@ -64,6 +70,35 @@ final class StorageClients {
                     + "lower-case letters and digits) with azure.storage.credential-type=default-azure-credential");
         }
         return account;
+    }
+
+    /**
+     * The SDK runs calls that have a timeout on its shared executor, which shuts itself down as soon as the
+     * JVM begins to stop; a stopping instance still writes its jobs' hand-back then. So that executor is a
+     * pool of ours (daemon threads, one per HTTP worker at most, created as needed), which the SDK leaves alone.
+     */
+    private static synchronized void keepSdkCallsRunningWhileStopping(int threads) {
+        SharedExecutorService shared = SharedExecutorService.getInstance();
+        if (!(shared.getExecutorService() instanceof StoragePool)) {
+            shared.setExecutorService(new StoragePool(threads));
+        }
+    }
+
+    private static final class StoragePool extends ScheduledThreadPoolExecutor {
+        StoragePool(int threads) {
+            super(threads, new ThreadFactory() {
+                private final AtomicInteger number = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable task) {
+                    Thread thread = new Thread(task, "storage-call-" + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }
+            });
+            setKeepAliveTime(1, TimeUnit.MINUTES);
+            allowCoreThreadTimeOut(true);
+        }
     }
 
     private static RetryOptions retries(int maxRetries) {

@@ -75,6 +75,11 @@ public final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM, as a rolling deployment stops an instance; returns without waiting for the exit. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** kill -9: the instance dies at once, holding whatever it holds. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

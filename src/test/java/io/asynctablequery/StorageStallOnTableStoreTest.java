@@ -1,0 +1,76 @@
+package io.asynctablequery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.FaultProxy;
+import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.Wait;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Storage that stalls is not waited on forever: with the job table behind a stalled connection, status,
+ * submit and list answer 503 with Retry-After within {@code api.storage-timeout} (plus a little), change
+ * nothing, and work again once storage does.
+ */
+class StorageStallOnTableStoreTest extends ApiTestSupport {
+
+    private static final Duration STORAGE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ANSWER_BOUND = STORAGE_TIMEOUT.plusMillis(2500);
+    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
+
+    @Override
+    protected void configure(Properties properties) {
+        properties.setProperty("azure.storage.connection-string",
+                azurite.connectionString(storage.port(), azurite.queuePort()));
+        properties.setProperty("jobs.store", "table");
+        properties.setProperty("jobs.table-name", "jobsstall");
+        properties.setProperty("api.storage-timeout", STORAGE_TIMEOUT.toString());
+    }
+
+    @AfterAll
+    void stopProxy() {
+        storage.close();
+    }
+
+    @Test
+    void aStalledStoreAnswers503InTimeAndNothingIsLeftBehind() {
+        AuditRows rows = new AuditRows().add("2024-02-01", "C", "A").add("2024-02-02", "C", "B");
+        seed(rows);
+        String id = submit("01/02/2024", "02/02/2024");
+        assertEquals(2, awaitFinished(id).get("result").asLong());
+        int jobsBefore = jobCount();
+
+        storage.stall();
+        assertUnavailableInTime(() -> get("/api/status/" + id));
+        assertUnavailableInTime(() -> get("/api/operations/" + id + "?wait=10"));
+        assertUnavailableInTime(() -> get("/api/submit/query?" + query("01/02/2024", "02/02/2024")));
+        assertUnavailableInTime(() -> get("/api/status?top=10"));
+
+        storage.pass();
+        assertEquals(200, get("/api/status/" + id).status());
+        // The stalled submit's create was held, not lost, and may land now: it is removed, never left Pending.
+        Wait.until("no job left from the refused submit", Duration.ofSeconds(60), () -> jobCount() == jobsBefore);
+        String after = submit("01/02/2024", "02/02/2024");
+        assertEquals(2, awaitFinished(after).get("result").asLong());
+    }
+
+    private void assertUnavailableInTime(Supplier<HttpResult> request) {
+        long start = System.nanoTime();
+        HttpResult answer = request.get();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(503, answer.status(), answer.toString());
+        assertTrue(millis <= ANSWER_BOUND.toMillis(), "answered after " + millis + " ms");
+        assertNotNull(answer.header("Retry-After"));
+        assertEquals("application/problem+json", answer.contentType());
+        assertEquals(503, answer.json().get("status").asInt());
+    }
+}
