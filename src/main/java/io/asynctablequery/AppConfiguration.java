@@ -3,6 +3,7 @@ package io.asynctablequery;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
+import io.asynctablequery.api.AsyncRoutingEngine;
 import io.asynctablequery.api.JobApi;
 import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.platform.http.vertx.AsyncRoutingVertxEngine;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -55,7 +55,7 @@ public class AppConfiguration implements CamelConfiguration {
         // Routes start on Vert.x worker threads (their first steps may read storage); a held wait holds none.
         registry.bind("vertxOptions", new VertxOptions()
                 .setWorkerPoolSize(settings.number("api.http-worker-threads", 1)));
-        registry.bind("platform-http-engine", new AsyncRoutingVertxEngine());
+        registry.bind("platform-http-engine", new AsyncRoutingEngine());
 
         Duration storageTimeout = settings.duration("api.storage-timeout");
         Duration outageTolerance = settings.duration("jobs.storage-outage-tolerance");

@@ -3,13 +3,12 @@ package io.asynctablequery.api;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
  * {@code ?wait=N} and {@code Prefer: wait=N}: holds a request until the job in the exchange property
@@ -18,7 +17,7 @@ import org.apache.camel.Message;
  * job's finishing write, the deadline or the instance's shutdown ends the wait. Beyond {@code api.max-waits}
  * held requests, a request is answered at once, as if it had asked for no wait.
  */
-public class LongPoll implements AsyncProcessor {
+public class LongPoll extends AsyncProcessorSupport {
 
     public static final String JOB = "job";
     public static final String PREFERENCE_APPLIED = "preferenceApplied";
@@ -63,18 +62,6 @@ public class LongPoll implements AsyncProcessor {
         }
         callback.done(true);
         return true;
-    }
-
-    @Override
-    public CompletableFuture<Exchange> processAsync(Exchange exchange) {
-        CompletableFuture<Exchange> done = new CompletableFuture<>();
-        process(exchange, doneSync -> done.complete(exchange));
-        return done;
-    }
-
-    @Override
-    public void process(Exchange exchange) {
-        throw new UnsupportedOperationException("The long poll is an asynchronous step");
     }
 
     /** The seconds asked for, capped; records {@code Preference-Applied} when the Prefer header is honoured. */
