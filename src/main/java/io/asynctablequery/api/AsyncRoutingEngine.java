@@ -19,6 +19,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.MessageHelper;
 import org.apache.camel.support.http.HttpUtil;
 import org.apache.camel.util.CollectionHelper;
 
@@ -97,15 +98,14 @@ public class AsyncRoutingEngine extends VertxPlatformHttpEngine {
                         response.putHeader(name, value.toString());
                     }
                 });
-                if (body == null) {
-                    response.headers().remove(HttpHeaders.CONTENT_TYPE);
-                    written = response.end();
-                } else if (body instanceof String text) {
-                    written = response.end(text);
-                } else {
-                    byte[] bytes = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
-                    written = response.end(Buffer.buffer(bytes));
+                String contentType = MessageHelper.getContentType(message); // the filter above leaves it out
+                if (body != null && contentType != null) {
+                    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
                 }
+                written = body == null ? response.end()
+                        : body instanceof String text ? response.end(text)
+                        : response.end(Buffer.buffer(exchange.getContext().getTypeConverter()
+                                .convertTo(byte[].class, exchange, body)));
             }
             written.onComplete(result -> done(exchange));
         }
