@@ -47,6 +47,7 @@ public class Bench {
             case "burst" -> burst(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "submit" -> System.out.println("id=" + id(get(args[1] + "/api/submit/query?" + args[2]).body()));
             case "waits" -> waits(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "openid" -> openId(Integer.parseInt(args[1]), args[2], args[3], java.nio.file.Path.of(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -209,6 +210,42 @@ public class Bench {
             }
         }
         System.out.printf("answered_200=%d answered_202=%d failed=%d%n", ok, accepted, failed);
+    }
+
+    /**
+     * A stand-in Entra ID for the benchmark: OpenID Connect discovery and a JWKS endpoint on loopback for
+     * tenant {@code tenant}; writes an hour-long token for {@code audience}, signed with its key, to
+     * {@code tokenFile}, then serves until killed.
+     */
+    static void openId(int port, String tenant, String audience, java.nio.file.Path tokenFile) throws Exception {
+        var key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("bench").generate();
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 50);
+        String base = "http://127.0.0.1:" + port + "/" + tenant;
+        serve(server, "/" + tenant + "/v2.0/.well-known/openid-configuration",
+                "{\"jwks_uri\":\"" + base + "/discovery/v2.0/keys\"}");
+        serve(server, "/" + tenant + "/discovery/v2.0/keys",
+                new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString());
+        server.start();
+        java.util.Date now = new java.util.Date();
+        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                .issuer("https://login.microsoftonline.com/" + tenant + "/v2.0").audience(audience)
+                .claim("tid", tenant).claim("oid", "bench-user").issueTime(now).notBeforeTime(now)
+                .expirationTime(new java.util.Date(now.getTime() + 3_600_000)).build();
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.RS256).keyID("bench").build(), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        java.nio.file.Files.writeString(tokenFile, jwt.serialize());
+        Thread.currentThread().join();
+    }
+
+    private static void serve(com.sun.net.httpserver.HttpServer server, String path, String json) {
+        server.createContext(path, exchange -> {
+            byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
     }
 
     private static String id(String body) {

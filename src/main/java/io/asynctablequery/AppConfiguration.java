@@ -4,6 +4,9 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.asynctablequery.api.AsyncRoutingEngine;
+import io.asynctablequery.auth.ApiKeys;
+import io.asynctablequery.auth.Authentication;
+import io.asynctablequery.auth.EntraTokens;
 import io.asynctablequery.api.JobApi;
 import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
@@ -24,6 +27,9 @@ import io.asynctablequery.jobs.QueueLeases;
 import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.query.AuditQuery;
 import io.vertx.core.VertxOptions;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
@@ -97,7 +103,8 @@ public class AppConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(shutdown);
         context.getShutdownStrategy().setTimeout(shutdown.total().toSeconds());
         registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1)));
-        registry.bind("jobApi", new JobApi(jobStore, retryAfter));
+        registry.bind("authentication", authentication(settings));
+        registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
         registry.bind("jobListing", new JobListing(jobStore));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
@@ -124,6 +131,41 @@ public class AppConfiguration implements CamelConfiguration {
         if (settings.flag("audit.demo-data")) {
             new DemoData(tables, auditTable, distinctProperty, requiredProperty)
                     .loadIfEmpty(settings.text("camel.server.port"));
+        }
+    }
+
+    /** {@code api.auth}: none, api-key (the keys file) or entra-id (the issuer's keys, found by discovery). */
+    private static Authentication authentication(Settings settings) {
+        switch (settings.oneOf("api.auth", "none", "api-key", "entra-id")) {
+            case "api-key" -> {
+                String file = settings.optionalText("api.keys-file");
+                if (file.isEmpty()) {
+                    throw new IllegalStateException("api.auth=api-key needs api.keys-file, the file of the API keys");
+                }
+                return new Authentication(new ApiKeys(Path.of(file)), null);
+            }
+            case "entra-id" -> {
+                String tenant = settings.optionalText("api.entra.tenant-id");
+                String audience = settings.optionalText("api.entra.audience");
+                if (tenant.isEmpty() || audience.isEmpty()) {
+                    throw new IllegalStateException("api.auth=entra-id needs api.entra.tenant-id and api.entra.audience");
+                }
+                String metadata = settings.optionalText("api.entra.metadata-url");
+                String issuer = settings.optionalText("api.entra.issuer");
+                try {
+                    return new Authentication(null, new EntraTokens(
+                            new URL(metadata.isEmpty() ? "https://login.microsoftonline.com/" + tenant
+                                    + "/v2.0/.well-known/openid-configuration" : metadata),
+                            issuer.isEmpty() ? "https://login.microsoftonline.com/" + tenant + "/v2.0" : issuer,
+                            audience, tenant, settings.text("api.entra.admin-role").strip(),
+                            settings.duration("api.entra.key-refresh-interval")));
+                } catch (MalformedURLException e) {
+                    throw new IllegalStateException("api.entra.metadata-url is not a URL");
+                }
+            }
+            default -> {
+                return new Authentication(null, null);
+            }
         }
     }
 

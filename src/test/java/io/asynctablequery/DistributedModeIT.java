@@ -166,7 +166,7 @@ class DistributedModeIT {
                 .buildClient();
         JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix, Duration.ofSeconds(5)),
                 10, Duration.ofHours(1), Clock.systemUTC());
-        Job job = store.submit(new JobInput(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null)
+        Job job = store.submit(new JobInput(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null, null)
                 .orElseThrow().job();
         QueueClient queue = new QueueClientBuilder().connectionString(azurite.connectionString())
                 .queueName("jobs-" + suffix).buildClient();

@@ -1,5 +1,7 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.auth.Authentication;
+import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.JobTicket;
@@ -18,10 +20,13 @@ public class JobApi {
 
     private final JobStore store;
     private final int retryAfterSeconds;
+    private final int maxPendingPerCaller;
 
-    public JobApi(JobStore store, int retryAfterSeconds) {
+    /** @param maxPendingPerCaller unfinished jobs a submitter may have ({@code jobs.max-pending-per-caller}; 0: no limit) */
+    public JobApi(JobStore store, int retryAfterSeconds, int maxPendingPerCaller) {
         this.store = store;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.maxPendingPerCaller = maxPendingPerCaller;
     }
 
     /**
@@ -35,7 +40,13 @@ public class JobApi {
             throw new ApiException(503, "The instance is stopping; submit the job again.",
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
-        Submission submission = store.submit(request.input(), request.idempotencyKey())
+        Caller caller = Authentication.caller(exchange);
+        if (maxPendingPerCaller > 0 && !caller.admin()
+                && store.countUnfinished(caller.owner()) >= maxPendingPerCaller) {
+            throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
+                    + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        }
+        Submission submission = store.submit(request.input(), request.idempotencyKey(), caller.owner())
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
         if (!submission.created() && !submission.job().input().equals(request.input())) {
@@ -56,20 +67,25 @@ public class JobApi {
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
-    /** Puts the job the path's {@code id} names into the exchange property {@code job}; 404 when none. */
+    /**
+     * Puts the job the path's {@code id} names into the exchange property {@code job}; 404 when none, or
+     * when it is another caller's.
+     */
     public void load(Exchange exchange) {
-        exchange.setProperty(LongPoll.JOB, find(exchange.getIn().getHeader("id", String.class)));
+        exchange.setProperty(LongPoll.JOB, find(exchange.getIn().getHeader("id", String.class),
+                Authentication.caller(exchange)));
     }
 
-    public Job find(String id) {
+    /** The job, if this caller may see it: another owner's job is not found, exactly as an unknown one. */
+    public Job find(String id, Caller caller) {
         if (id == null || !UUID.matcher(id).matches()) {
             throw ApiException.notFound();
         }
-        return store.find(id).orElseThrow(ApiException::notFound);
+        return store.find(id).filter(job -> caller.mayAccess(job.owner())).orElseThrow(ApiException::notFound);
     }
 
-    public Job terminate(String id, Object reason) {
-        find(id);
+    public Job terminate(String id, Object reason, Caller caller) {
+        find(id, caller);
         String why = reason == null ? "Terminated by request." : reason.toString();
         if (!(reason == null || reason instanceof String) || why.length() > MAX_REASON_LENGTH) {
             throw new ApiException(400, "Invalid reason: give one text of at most " + MAX_REASON_LENGTH
@@ -82,8 +98,8 @@ public class JobApi {
         return change.after();
     }
 
-    public void purge(String id) {
-        find(id);
+    public void purge(String id, Caller caller) {
+        find(id, caller);
         switch (store.purge(id)) {
             case NOT_FOUND -> throw ApiException.notFound();
             case NOT_FINISHED -> throw new ApiException(409, "Job is not finished; terminate it first or wait.");

@@ -2,6 +2,7 @@ package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.InvalidContinuationTokenException;
 import io.asynctablequery.jobs.JobPage;
+import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.jobs.JobQuery;
 import io.asynctablequery.jobs.JobStatus;
 import io.asynctablequery.jobs.JobStatusSets;
@@ -38,6 +39,7 @@ public class JobListing {
         JobQuery query = new JobQuery(statuses(in.getHeader("runtimeStatus")),
                 time(in.getHeader("createdTimeFrom"), "createdTimeFrom"),
                 time(in.getHeader("createdTimeTo"), "createdTimeTo"),
+                Authentication.caller(exchange).listedOwner(),
                 top(in.getHeader("top")),
                 token(in.getHeader(CONTINUATION_HEADER)));
         try {

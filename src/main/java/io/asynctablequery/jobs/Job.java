@@ -10,45 +10,47 @@ import java.time.Instant;
  * @param error      why it failed, once Failed
  * @param reason     why it was terminated, once Terminated
  * @param startedTime when a worker began running it (the job timeout counts from here)
+ * @param idempotencyKey the submit's Idempotency-Key as stored, scoped to its owner
+ * @param owner       who submitted it (a key's name or a token's oid); null when the API is anonymous
  */
 public record Job(String id, JobInput input, JobStatus status, Progress progress, Long result, JobError error,
-                  String reason, String idempotencyKey, Instant createdTime, Instant startedTime,
+                  String reason, String idempotencyKey, String owner, Instant createdTime, Instant startedTime,
                   Instant lastUpdatedTime) {
 
-    public static Job pending(String id, JobInput input, String idempotencyKey, Instant now) {
+    public static Job pending(String id, JobInput input, String idempotencyKey, String owner, Instant now) {
         return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, now, null, now);
+                idempotencyKey, owner, now, null, now);
     }
 
     /** Claimed by a worker; a job taken over after its worker died starts again from nothing. */
     public Job running(Instant now) {
         return new Job(id, input, JobStatus.Running, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, createdTime, now, now);
+                idempotencyKey, owner, createdTime, now, now);
     }
 
     /** Back to Pending (after a restart), progress reset. */
     public Job pending(Instant now) {
         return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, createdTime, null, now);
+                idempotencyKey, owner, createdTime, null, now);
     }
 
     public Job withProgress(Progress newProgress, Instant now) {
-        return new Job(id, input, status, newProgress, result, error, reason, idempotencyKey, createdTime, startedTime,
-                now);
+        return new Job(id, input, status, newProgress, result, error, reason, idempotencyKey, owner, createdTime,
+                startedTime, now);
     }
 
     public Job completed(long count, Progress finalProgress, Instant now) {
-        return new Job(id, input, JobStatus.Completed, finalProgress, count, null, null, idempotencyKey, createdTime,
+        return new Job(id, input, JobStatus.Completed, finalProgress, count, null, null, idempotencyKey, owner, createdTime,
                 startedTime, now);
     }
 
     public Job failed(JobError failure, Instant now) {
-        return new Job(id, input, JobStatus.Failed, progress, null, failure, null, idempotencyKey, createdTime,
+        return new Job(id, input, JobStatus.Failed, progress, null, failure, null, idempotencyKey, owner, createdTime,
                 startedTime, now);
     }
 
     public Job terminated(String why, Instant now) {
-        return new Job(id, input, JobStatus.Terminated, progress, null, null, why, idempotencyKey, createdTime,
+        return new Job(id, input, JobStatus.Terminated, progress, null, null, why, idempotencyKey, owner, createdTime,
                 startedTime, now);
     }
 

@@ -15,6 +15,7 @@ final class JobEntities {
 
     static final String STATUS = "Status";
     static final String CREATED_TIME = "CreatedTime";
+    static final String OWNER = "Owner";
 
     private JobEntities() {
     }
@@ -40,6 +41,7 @@ final class JobEntities {
         putIfSet(entity, "ErrorMessage", job.error() == null ? null : job.error().message());
         putIfSet(entity, "Reason", job.reason());
         putIfSet(entity, "IdempotencyKey", job.idempotencyKey());
+        putIfSet(entity, OWNER, job.owner());
         return entity;
     }
 
@@ -57,9 +59,15 @@ final class JobEntities {
                 errorCode == null ? null : new JobError(errorCode, text(entity, "ErrorMessage")),
                 text(entity, "Reason"),
                 text(entity, "IdempotencyKey"),
+                text(entity, OWNER),
                 instant(entity, CREATED_TIME),
                 instant(entity, "StartedTime"),
                 instant(entity, "LastUpdatedTime"));
+    }
+
+    /** The OData literal of a text, for filters: quotes doubled, so a value never leaves its string. */
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The OData literal of a time, for filters. */

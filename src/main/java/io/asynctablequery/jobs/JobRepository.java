@@ -23,6 +23,9 @@ public interface JobRepository extends OptimisticLockingAggregationRepository {
     /** Jobs not yet finished (Pending or Running), as far as this store can tell cheaply. */
     int countUnfinished();
 
+    /** Jobs of one owner not yet finished. */
+    int countUnfinished(String owner);
+
     /** Every job not yet finished, e.g. to run them again after a restart. */
     List<Job> unfinished();
 

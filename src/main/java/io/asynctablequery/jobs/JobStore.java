@@ -74,11 +74,22 @@ public class JobStore {
     }
 
     /**
-     * Creates a Pending job, or returns the job an idempotency key already names.
+     * Creates a Pending job of {@code owner}, or returns the job the owner's idempotency key already names
+     * (keys are scoped per owner: two callers' equal keys name two jobs).
      *
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
-    public Optional<Submission> submit(JobInput input, String idempotencyKey) {
+    public Optional<Submission> submit(JobInput input, String idempotencyKey, String owner) {
+        return submitScoped(input, idempotencyKey == null || owner == null ? idempotencyKey
+                : owner + "\n" + idempotencyKey, owner);
+    }
+
+    /** Unfinished jobs of one owner. */
+    public int countUnfinished(String owner) {
+        return repository.countUnfinished(owner);
+    }
+
+    private Optional<Submission> submitScoped(JobInput input, String idempotencyKey, String owner) {
         String id = UUID.randomUUID().toString();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
@@ -88,7 +99,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submit(input, idempotencyKey);
+                return submitScoped(input, idempotencyKey, owner);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -97,7 +108,7 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, input, idempotencyKey, now());
+        Job job = Job.pending(id, input, idempotencyKey, owner, now());
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {
@@ -212,7 +223,7 @@ public class JobStore {
         int purged = 0;
         String token = null;
         do {
-            JobPage page = repository.list(new JobQuery(JobStatusSets.FINISHED, null, cutOff, 1000, token));
+            JobPage page = repository.list(new JobQuery(JobStatusSets.FINISHED, null, cutOff, null, 1000, token));
             for (Job job : page.jobs()) {
                 if (job.lastUpdatedTime().isBefore(cutOff) && purge(job.id()) == PurgeOutcome.PURGED) {
                     purged++;

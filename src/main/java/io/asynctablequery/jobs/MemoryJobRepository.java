@@ -59,6 +59,11 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
     }
 
     @Override
+    public int countUnfinished(String owner) {
+        return (int) all().stream().filter(job -> !job.status().isFinished() && owner.equals(job.owner())).count();
+    }
+
+    @Override
     public List<Job> unfinished() {
         return all().stream().filter(job -> !job.status().isFinished()).toList();
     }
@@ -69,6 +74,7 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
         List<Job> matching = new ArrayList<>();
         for (Job job : all()) {
             if (query.statuses().contains(job.status())
+                    && (query.owner() == null || query.owner().equals(job.owner()))
                     && (query.createdFrom() == null || !job.createdTime().isBefore(query.createdFrom()))
                     && (query.createdTo() == null || !job.createdTime().isAfter(query.createdTo()))
                     && (after == null || NEWEST_FIRST.compare(job, after) > 0)) {
@@ -111,7 +117,7 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
         try {
             String key = new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8);
             String[] parts = key.split("\\|", 2);
-            return new Job(parts[1], null, null, null, null, null, null, null, Instant.parse(parts[0]), null, null);
+            return new Job(parts[1], null, null, null, null, null, null, null, null, Instant.parse(parts[0]), null, null);
         } catch (RuntimeException e) {
             throw new InvalidContinuationTokenException();
         }

@@ -209,24 +209,32 @@ public class TableJobRepository implements JobRepository {
         long now = System.nanoTime();
         if (now - countedAt > COUNT_CACHE_NANOS) {
             ListEntitiesOptions options = new ListEntitiesOptions().setFilter(indexFilter(JobStatusSets.UNFINISHED,
-                    null, null)).setSelect(List.of("RowKey"));
+                    null, null, null)).setSelect(List.of("RowKey"));
             countCache.set(bounded(() -> (int) table.listEntities(options, null, null).stream().count()));
             countedAt = now;
         }
         return countCache.get();
     }
 
+    /** Counted server-side, each time: only submits of callers with a limit ask. */
+    @Override
+    public int countUnfinished(String owner) {
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(indexFilter(JobStatusSets.UNFINISHED,
+                null, null, owner)).setSelect(List.of("RowKey"));
+        return bounded(() -> (int) table.listEntities(options, null, null).stream().count());
+    }
+
     @Override
     public List<Job> unfinished() {
         ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter(indexFilter(JobStatusSets.UNFINISHED, null, null));
+                .setFilter(indexFilter(JobStatusSets.UNFINISHED, null, null, null));
         return bounded(() -> table.listEntities(options, null, null).stream().map(JobEntities::toJob).toList());
     }
 
     @Override
     public JobPage list(JobQuery query) {
         ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter(indexFilter(query.statuses(), query.createdFrom(), query.createdTo()))
+                .setFilter(indexFilter(query.statuses(), query.createdFrom(), query.createdTo(), query.owner()))
                 .setTop(query.top());
         String tableToken = decode(query.continuationToken());
         PagedResponse<TableEntity> page;
@@ -242,8 +250,9 @@ public class TableJobRepository implements JobRepository {
         return new JobPage(jobs, encode(page.getContinuationToken()));
     }
 
-    /** Index rows (newest first) with the given statuses, created within the range; all server-side. */
-    private static String indexFilter(Set<JobStatus> statuses, java.time.Instant from, java.time.Instant to) {
+    /** Index rows (newest first) with the given statuses, created within the range, of one owner; server-side. */
+    private static String indexFilter(Set<JobStatus> statuses, java.time.Instant from, java.time.Instant to,
+                                      String owner) {
         StringBuilder filter = new StringBuilder("PartitionKey eq '" + PARTITION + "' and RowKey ge '"
                 + INDEX_PREFIX + "' and RowKey lt '" + INDEX_PREFIX + "~'");
         if (!statuses.containsAll(JobStatusSets.ALL)) {
@@ -255,6 +264,9 @@ public class TableJobRepository implements JobRepository {
         }
         if (to != null) {
             filter.append(" and ").append(JobEntities.CREATED_TIME).append(" le ").append(JobEntities.literal(to));
+        }
+        if (owner != null) {
+            filter.append(" and ").append(JobEntities.OWNER).append(" eq ").append(JobEntities.literal(owner));
         }
         return filter.toString();
     }

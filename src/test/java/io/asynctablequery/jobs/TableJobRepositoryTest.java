@@ -1,6 +1,7 @@
 package io.asynctablequery.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +47,7 @@ class TableJobRepositoryTest {
 
     @Test
     void aJobReadsBackWithEveryField() {
-        Job job = store.submit(INPUT, "key-1").orElseThrow().job();
+        Job job = store.submit(INPUT, "key-1", null).orElseThrow().job();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store.update(job.id(), pending -> pending.running(now));
         store.update(job.id(), running -> running.completed(42, new Progress(31, 31, 1000, 7), now));
@@ -62,14 +63,14 @@ class TableJobRepositoryTest {
         assertEquals(job.createdTime(), read.createdTime());
         assertEquals(now, read.startedTime());
         assertEquals(now, read.lastUpdatedTime());
-        Job failed = store.update(store.submit(INPUT, null).orElseThrow().job().id(),
+        Job failed = store.update(store.submit(INPUT, null, null).orElseThrow().job().id(),
                 j -> j.failed(new JobError("Timeout", "too slow"), now)).orElseThrow().after();
         assertEquals(new JobError("Timeout", "too slow"), store.find(failed.id()).orElseThrow().error());
     }
 
     @Test
     void aWriteFromAStaleReadIsRefused() {
-        Job job = store.submit(INPUT, null).orElseThrow().job();
+        Job job = store.submit(INPUT, null, null).orElseThrow().job();
         Exchange first = repository.get(camel, job.id());
         Exchange second = repository.get(camel, job.id());
         repository.add(camel, job.id(), first, exchange(job.running(Instant.now())));
@@ -83,7 +84,7 @@ class TableJobRepositoryTest {
 
     @Test
     void concurrentUpdatesOfOneJobLoseNothing() throws Exception {
-        Job job = store.submit(INPUT, null).orElseThrow().job();
+        Job job = store.submit(INPUT, null, null).orElseThrow().job();
         int writers = 2;
         int updatesEach = 15;
         CyclicBarrier start = new CyclicBarrier(writers);
@@ -105,7 +106,7 @@ class TableJobRepositoryTest {
     @Test
     void aTerminateRacingACompletionLeavesExactlyOneTerminalState() throws Exception {
         for (int round = 0; round < 5; round++) {
-            Job job = store.submit(INPUT, null).orElseThrow().job();
+            Job job = store.submit(INPUT, null, null).orElseThrow().job();
             store.update(job.id(), pending -> pending.running(Instant.now()));
             CyclicBarrier start = new CyclicBarrier(2);
             CompletableFuture<JobStore.Change> complete = CompletableFuture.supplyAsync(() -> {
@@ -130,7 +131,7 @@ class TableJobRepositoryTest {
     void theListIsNewestFirstWithServerSideFiltersAndTheTableContinuationToken() {
         List<String> newestFirst = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            newestFirst.add(0, store.submit(INPUT, null).orElseThrow().job().id());
+            newestFirst.add(0, store.submit(INPUT, null, null).orElseThrow().job().id());
             sleepAMillisecond();
         }
         String finished = newestFirst.get(2);
@@ -139,39 +140,39 @@ class TableJobRepositoryTest {
         List<String> listed = new ArrayList<>();
         String token = null;
         do {
-            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, 2, token));
+            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, null, 2, token));
             page.jobs().forEach(j -> listed.add(j.id()));
             token = page.continuationToken();
         } while (token != null);
 
         assertEquals(newestFirst, listed);
-        assertEquals(List.of(finished), store.list(new JobQuery(JobStatusSets.FINISHED, null, null, 10, null))
+        assertEquals(List.of(finished), store.list(new JobQuery(JobStatusSets.FINISHED, null, null, null, 10, null))
                 .jobs().stream().map(Job::id).toList());
         assertEquals(4, repository.unfinished().size());
         Instant before = store.find(newestFirst.get(4)).orElseThrow().createdTime().minusSeconds(1);
-        assertEquals(0, store.list(new JobQuery(JobStatusSets.ALL, null, before, 10, null)).jobs().size());
+        assertEquals(0, store.list(new JobQuery(JobStatusSets.ALL, null, before, null, 10, null)).jobs().size());
         assertThrows(InvalidContinuationTokenException.class,
-                () -> store.list(new JobQuery(JobStatusSets.ALL, null, null, 2, "bm90IGEgdG9rZW4")));
+                () -> store.list(new JobQuery(JobStatusSets.ALL, null, null, null, 2, "bm90IGEgdG9rZW4")));
     }
 
     @Test
     void anIdempotencyKeyNamesOneJobUntilItIsPurged() {
-        Job job = store.submit(INPUT, "same").orElseThrow().job();
-        JobStore.Submission again = store.submit(INPUT, "same").orElseThrow();
+        Job job = store.submit(INPUT, "same", null).orElseThrow().job();
+        JobStore.Submission again = store.submit(INPUT, "same", null).orElseThrow();
 
         assertEquals(job.id(), again.job().id());
         assertTrue(!again.created());
         store.terminate(job.id(), "done");
         assertEquals(JobStore.PurgeOutcome.PURGED, store.purge(job.id()));
         assertNull(repository.get(camel, job.id()));
-        assertTrue(store.submit(INPUT, "same").orElseThrow().created(), "a purged job frees its key");
+        assertTrue(store.submit(INPUT, "same", null).orElseThrow().created(), "a purged job frees its key");
         assertEquals(Optional.empty(), store.find(job.id()));
     }
 
     @Test
     void keysAreTheJobIds() {
-        Job a = store.submit(INPUT, null).orElseThrow().job();
-        Job b = store.submit(INPUT, "k").orElseThrow().job();
+        Job a = store.submit(INPUT, null, null).orElseThrow().job();
+        Job b = store.submit(INPUT, "k", null).orElseThrow().job();
 
         assertEquals(java.util.Set.of(a.id(), b.id()), repository.getKeys());
         assertEquals(2, repository.countUnfinished());
@@ -183,6 +184,33 @@ class TableJobRepositoryTest {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getIn().setBody(job);
         return exchange;
+    }
+
+    @Test
+    void listingsAndCountsOfOneOwnerAreFilteredServerSideAndKeysAreScopedPerOwner() {
+        List<String> alices = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            alices.add(0, store.submit(INPUT, null, "alice").orElseThrow().job().id());
+            store.submit(INPUT, null, "bob'); or ('1'='1").orElseThrow();
+            sleepAMillisecond();
+        }
+        List<String> listed = new ArrayList<>();
+        String token = null;
+        do {
+            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, "alice", 2, token));
+            assertEquals(Math.min(2, alices.size() - listed.size()), page.jobs().size(), "full pages of alice's jobs");
+            page.jobs().forEach(job -> listed.add(job.id()));
+            token = page.continuationToken();
+        } while (token != null);
+        assertEquals(alices, listed);
+        assertEquals(5, store.countUnfinished("alice"));
+        assertEquals(5, store.countUnfinished("bob'); or ('1'='1"));
+
+        Job alicesKeyed = store.submit(INPUT, "same", "alice").orElseThrow().job();
+        JobStore.Submission bobsKeyed = store.submit(INPUT, "same", "bob").orElseThrow();
+        assertTrue(bobsKeyed.created());
+        assertNotEquals(alicesKeyed.id(), bobsKeyed.job().id());
+        assertEquals("alice", store.find(alicesKeyed.id()).orElseThrow().owner());
     }
 
     private static void await(CyclicBarrier barrier) {

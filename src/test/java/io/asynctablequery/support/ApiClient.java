@@ -18,9 +18,16 @@ public class ApiClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Supplier<String> base;
+    private final String[] credential;
 
     public ApiClient(Supplier<String> base) {
+        this(base, new String[0]);
+    }
+
+    /** A client that sends these headers (name, value, ...) with every request: a caller's credential. */
+    public ApiClient(Supplier<String> base, String... credential) {
         this.base = base;
+        this.credential = credential;
     }
 
     public String base() {
@@ -44,6 +51,9 @@ public class ApiClient {
                 .timeout(Duration.ofSeconds(90))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < credential.length; i += 2) {
+            request.header(credential[i], credential[i + 1]);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
