@@ -4,6 +4,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.asynctablequery.api.AsyncRoutingEngine;
+import io.asynctablequery.api.EventStream;
 import io.asynctablequery.auth.ApiKeys;
 import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.EntraTokens;
@@ -107,6 +108,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
         registry.bind("jobListing", new JobListing(jobStore));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
+        registry.bind("eventStream", new EventStream(watchers, retryAfter));
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses(retryAfter));
 

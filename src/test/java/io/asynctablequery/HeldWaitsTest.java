@@ -89,6 +89,11 @@ class HeldWaitsTest extends ApiTestSupport {
         HttpResult notHeld = get("/api/status/" + id + "?wait=60");
         assertEquals(202, notHeld.status());
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 5, "the extra wait was held");
+        // An event stream is held the same way: beyond api.max-waits it is refused.
+        HttpResult noRoom = get("/api/status/" + id, "Accept", "text/event-stream");
+        assertEquals(503, noRoom.status(), noRoom.toString());
+        assertEquals("application/problem+json", noRoom.contentType());
+        assertTrue(noRoom.header("Retry-After") != null);
 
         storage.pass();
         ObjectMapper json = new ObjectMapper();

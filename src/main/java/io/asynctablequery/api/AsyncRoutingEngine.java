@@ -79,7 +79,7 @@ public class AsyncRoutingEngine extends VertxPlatformHttpEngine {
 
         private void respond(RoutingContext ctx, Exchange exchange) {
             HttpServerResponse response = ctx.response();
-            if (response.ended()) { // a step answered by itself
+            if (response.ended() || response.closed()) { // a step answered by itself (a stream), or the client left
                 done(exchange);
                 return;
             }
