@@ -9,6 +9,7 @@ import io.asynctablequery.auth.ApiKeys;
 import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.EntraTokens;
 import io.asynctablequery.api.JobApi;
+import io.asynctablequery.api.JobResponses;
 import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
 import io.asynctablequery.api.Links;
@@ -27,7 +28,12 @@ import io.asynctablequery.jobs.QueueConsumerErrors;
 import io.asynctablequery.jobs.QueueLeases;
 import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.query.AuditQuery;
+import io.asynctablequery.webhooks.CallbackPolicy;
+import io.asynctablequery.webhooks.WebhookDeliveries;
+import io.asynctablequery.webhooks.WebhookEvents;
+import io.asynctablequery.webhooks.WebhookSigner;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
@@ -103,7 +109,8 @@ public class AppConfiguration implements CamelConfiguration {
                 settings.duration("jobs.shutdown-grace"));
         context.getManagementStrategy().addEventNotifier(shutdown);
         context.getShutdownStrategy().setTimeout(shutdown.total().toSeconds());
-        registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1)));
+        CallbackPolicy callbacks = new CallbackPolicy(settings.optionalText("api.callback-allowed-hosts"));
+        registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1), callbacks));
         registry.bind("authentication", authentication(settings));
         registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
         registry.bind("jobListing", new JobListing(jobStore));
@@ -129,11 +136,47 @@ public class AppConfiguration implements CamelConfiguration {
             }
         }
 
+        if (callbacks.allowsAny()) {
+            bindWebhooks(context, settings, jobStore, callbacks, storage, storageTimeout, maxRetries,
+                    QUEUE.equals(dispatch));
+        }
+
         installProblemHandlersOnStart(context);
         if (settings.flag("audit.demo-data")) {
             new DemoData(tables, auditTable, distinctProperty, requiredProperty)
                     .loadIfEmpty(settings.text("camel.server.port"));
         }
+    }
+
+    /**
+     * Webhooks, when callbacks may go somewhere: the finished-job hook, the signer, the deliveries (with the
+     * storage queue, on a queue of their own, {@code <jobs.queue-name>-webhooks}), and the HTTP clients that
+     * deliver: no redirects followed.
+     */
+    private static void bindWebhooks(CamelContext context, Settings settings, JobStore jobStore,
+                                     CallbackPolicy callbacks, StorageClients storage, Duration storageTimeout,
+                                     int maxRetries, boolean queueMode) {
+        Registry registry = context.getRegistry();
+        String secret = settings.optionalText("api.webhook-secret");
+        if (secret.isEmpty()) {
+            throw new IllegalStateException("api.callback-allowed-hosts is set: api.webhook-secret (whsec_<base64>) "
+                    + "must be set too, to sign the webhooks");
+        }
+        WebhookEvents events = new WebhookEvents(context, registry.lookupByNameAndType("jobResponses",
+                JobResponses.class), settings.optionalText("api.public-base-url"));
+        jobStore.addListener(events);
+        registry.bind("webhookEvents", events);
+        QueueClient deliveries = null;
+        if (queueMode) {
+            deliveries = storage.queues(storageTimeout, maxRetries)
+                    .getQueueClient(settings.text("jobs.queue-name") + "-webhooks");
+            deliveries.createIfNotExists();
+        }
+        registry.bind("webhookDeliveries", new WebhookDeliveries(jobStore, callbacks,
+                new WebhookSigner(secret), settings.duration("api.webhook-retry-for"), deliveries));
+        registry.bind("webhookClient", new WebClientOptions().setFollowRedirects(false).setMaxRedirects(0));
+        registry.bind("webhookTlsClient", new WebClientOptions().setFollowRedirects(false).setMaxRedirects(0)
+                .setSsl(true));
     }
 
     /** {@code api.auth}: none, api-key (the keys file) or entra-id (the issuer's keys, found by discovery). */

@@ -110,6 +110,12 @@ class BadInputTest extends ApiTestSupport {
     }
 
     @Test
+    void aCallbackUrlIsRefusedWhereNoCallbackHostIsAllowed() {
+        assertProblem(get("/api/submit/query?" + query("01/01/2021", "31/01/2021")
+                + "&callbackUrl=https%3A%2F%2Fhooks.example.com%2Fdone"), 400, null);
+    }
+
+    @Test
     void aMalformedWaitIsRefusedBeforeAnyJobExists() {
         assertProblem(get("/api/submit/query?" + query("01/01/2021", "31/01/2021") + "&wait=soon"), 400, null);
         assertProblem(get("/api/submit/query?" + query("01/01/2021", "31/01/2021") + "&wait=-1"), 400, null);

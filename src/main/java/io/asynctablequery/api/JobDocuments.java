@@ -1,6 +1,7 @@
 package io.asynctablequery.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.asynctablequery.jobs.CallbackDelivery;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobError;
 import io.asynctablequery.jobs.JobStatus;
@@ -33,10 +34,21 @@ public final class JobDocuments {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Progress.Retrying retrying) {
     }
 
-    /** The status document, with the original field and its Durable Functions twin side by side. */
+    /**
+     * The status document, with the original field and its Durable Functions twin side by side; with a
+     * webhook, where it goes (without its query string, which may hold the receiver's secret) and how its
+     * delivery went.
+     */
     public record Status(String id, String instanceId, String name, String status, String runtimeStatus,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Input input, CustomStatus customStatus,
-                         Long result, Object output, JobError error, String createdTime, String lastUpdatedTime) {
+                         Long result, Object output, JobError error, String createdTime, String lastUpdatedTime,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String callbackUrl,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Delivery callbackDelivery) {
+    }
+
+    /** The webhook's delivery: Pending (not yet delivered), Delivered or Failed (given up). */
+    public record Delivery(String status, int attempts, @JsonInclude(JsonInclude.Include.NON_NULL) Integer lastStatusCode,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String lastAttemptTime) {
     }
 
     /** The Azure REST API guidelines' operation status. */
@@ -65,7 +77,30 @@ public final class JobDocuments {
                 p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete(),
                 job.status() == JobStatus.Running ? p.retrying() : null);
         return new Status(job.id(), job.id(), NAME, status, status, input, custom, job.result(), job.output(),
-                job.error(), time(job.createdTime()), time(job.lastUpdatedTime()));
+                job.error(), time(job.createdTime()), time(job.lastUpdatedTime()), withoutQuery(job.callbackUrl()),
+                delivery(job));
+    }
+
+    private static Delivery delivery(Job job) {
+        if (job.callbackUrl() == null || !job.status().isFinished()) {
+            return null;
+        }
+        CallbackDelivery callback = job.callback();
+        return callback == null ? new Delivery(CallbackDelivery.PENDING, 0, null, null)
+                : new Delivery(callback.status(), callback.attempts(), callback.lastStatusCode(),
+                time(callback.lastAttemptTime()));
+    }
+
+    private static String withoutQuery(String url) {
+        if (url == null) {
+            return null;
+        }
+        int cut = url.length();
+        for (char mark : new char[] {'?', '#'}) {
+            int at = url.indexOf(mark);
+            cut = at >= 0 ? Math.min(cut, at) : cut;
+        }
+        return url.substring(0, cut);
     }
 
     static Operation operation(Job job, String base) {

@@ -99,6 +99,15 @@ public class JobResponses {
         HttpResponses.write(exchange, 200, headers, documents);
     }
 
+    /** A job's status document as JSON (with its input), e.g. a webhook's data. */
+    public byte[] statusJson(Job job) {
+        try {
+            return HttpResponses.JSON.writeValueAsBytes(JobDocuments.status(job, true));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Job job(Exchange exchange) {
         return exchange.getProperty(LongPoll.JOB, Job.class);
     }

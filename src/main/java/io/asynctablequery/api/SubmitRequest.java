@@ -2,6 +2,9 @@ package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.JobInput;
 
-/** A valid submit: the normalised input and the client's idempotency key, if it sent one. */
-public record SubmitRequest(JobInput input, String idempotencyKey) {
+/**
+ * A valid submit: the normalised input, the client's idempotency key and the URL its webhook goes to, if it
+ * sent them.
+ */
+public record SubmitRequest(JobInput input, String idempotencyKey, String callbackUrl) {
 }

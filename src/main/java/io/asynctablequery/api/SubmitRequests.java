@@ -5,6 +5,9 @@ import io.asynctablequery.jobs.JobInput;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import io.asynctablequery.webhooks.CallbackPolicy;
+import io.asynctablequery.webhooks.RefusedCallbackException;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -19,9 +22,11 @@ public class SubmitRequests {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final int maxRangeDays;
+    private final CallbackPolicy callbacks;
 
-    public SubmitRequests(int maxRangeDays) {
+    public SubmitRequests(int maxRangeDays, CallbackPolicy callbacks) {
         this.maxRangeDays = maxRangeDays;
+        this.callbacks = callbacks;
     }
 
     public SubmitRequest parse(Exchange exchange) {
@@ -37,7 +42,28 @@ public class SubmitRequests {
             throw new ApiException(400, "Invalid date range: the end may be at most " + maxRangeDays
                     + " days after the start.");
         }
-        return new SubmitRequest(new JobInput(start, end), idempotencyKey(in));
+        return new SubmitRequest(new JobInput(start, end), idempotencyKey(in), callbackUrl(in, body));
+    }
+
+    /** An optional {@code callbackUrl}, like s and e; given once, and to a place callbacks may go. */
+    private String callbackUrl(Message in, Map<String, Object> body) {
+        Object value = parameter(in, body, "callbackUrl");
+        boolean inBodyAndQuery = !(in.getBody() instanceof Map) && body.containsKey("callbackUrl")
+                && in.getHeader("callbackUrl") != null;
+        if (value instanceof List<?> || inBodyAndQuery) {
+            throw new ApiException(400, "callbackUrl is given more than once.");
+        }
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String url) || url.isBlank()) {
+            throw new ApiException(400, "callbackUrl must be an absolute https URL.");
+        }
+        try {
+            return callbacks.check(url.strip()).toString();
+        } catch (RefusedCallbackException e) {
+            throw new ApiException(400, e.getMessage());
+        }
     }
 
     private static LocalDate date(Object value, String which) {

@@ -42,6 +42,13 @@ final class JobEntities {
         putIfSet(entity, "Reason", job.reason());
         putIfSet(entity, "IdempotencyKey", job.idempotencyKey());
         putIfSet(entity, OWNER, job.owner());
+        putIfSet(entity, "CallbackUrl", job.callbackUrl());
+        CallbackDelivery callback = job.callback();
+        if (callback != null) {
+            entity.addProperty("CallbackStatus", callback.status()).addProperty("CallbackAttempts", callback.attempts());
+            putIfSet(entity, "CallbackStatusCode", callback.lastStatusCode());
+            putIfSet(entity, "CallbackTime", time(callback.lastAttemptTime()));
+        }
         return entity;
     }
 
@@ -60,6 +67,12 @@ final class JobEntities {
                 text(entity, "Reason"),
                 text(entity, "IdempotencyKey"),
                 text(entity, OWNER),
+                text(entity, "CallbackUrl"),
+                text(entity, "CallbackStatus") == null ? null : new CallbackDelivery(text(entity, "CallbackStatus"),
+                        number(entity, "CallbackAttempts").intValue(),
+                        number(entity, "CallbackStatusCode") == null ? null
+                                : number(entity, "CallbackStatusCode").intValue(),
+                        instant(entity, "CallbackTime")),
                 instant(entity, CREATED_TIME),
                 instant(entity, "StartedTime"),
                 instant(entity, "LastUpdatedTime"));

@@ -39,6 +39,10 @@ public class JobStore {
     /** Told of every change this instance writes: the job after it, or null when it was removed. */
     public interface Listener {
         void changed(String id, Job job);
+
+        /** The job has just reached a finished state, written by this instance (once per job outcome). */
+        default void finished(Job job) {
+        }
     }
 
     private final CamelContext camelContext;
@@ -80,8 +84,13 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(JobInput input, String idempotencyKey, String owner) {
+        return submit(input, idempotencyKey, owner, null);
+    }
+
+    /** As above, with the URL its webhook goes to when it finishes. */
+    public Optional<Submission> submit(JobInput input, String idempotencyKey, String owner, String callbackUrl) {
         return submitScoped(input, idempotencyKey == null || owner == null ? idempotencyKey
-                : owner + "\n" + idempotencyKey, owner);
+                : owner + "\n" + idempotencyKey, owner, callbackUrl);
     }
 
     /** Unfinished jobs of one owner. */
@@ -89,7 +98,8 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitScoped(JobInput input, String idempotencyKey, String owner) {
+    private Optional<Submission> submitScoped(JobInput input, String idempotencyKey, String owner,
+                                              String callbackUrl) {
         String id = UUID.randomUUID().toString();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
@@ -99,7 +109,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitScoped(input, idempotencyKey, owner);
+                return submitScoped(input, idempotencyKey, owner, callbackUrl);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -108,7 +118,7 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, input, idempotencyKey, owner, now());
+        Job job = Job.pending(id, input, idempotencyKey, owner, callbackUrl, now());
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {
@@ -187,6 +197,9 @@ public class JobStore {
                 continue;
             }
             notifyListeners(id, after);
+            if (!before.status().isFinished() && after.status().isFinished()) {
+                listeners.forEach(listener -> listener.finished(after));
+            }
             return Optional.of(new Change(before, after));
         }
     }

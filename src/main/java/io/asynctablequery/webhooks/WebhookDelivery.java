@@ -1,0 +1,11 @@
+package io.asynctablequery.webhooks;
+
+import java.time.Instant;
+
+/**
+ * One webhook to deliver: the signed-over body (a CloudEvent, structured JSON) for a job's outcome, where it
+ * goes, and when the job finished (retries stop {@code api.webhook-retry-for} after). Kept whole in the
+ * delivery queue's message, so a delivery survives a restart and the job's purge, with the same event id.
+ */
+public record WebhookDelivery(String jobId, String url, String eventId, String event, Instant finishedAt) {
+}

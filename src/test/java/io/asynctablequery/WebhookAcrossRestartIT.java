@@ -1,0 +1,70 @@
+package io.asynctablequery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
+import io.asynctablequery.support.AppProcess;
+import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.Azurite;
+import io.asynctablequery.support.Wait;
+import io.asynctablequery.support.WebhookReceiver;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With the storage queue, a pending webhook delivery survives a restart: its message waits on the delivery
+ * queue, and the next instance delivers it, once, with the same id.
+ */
+class WebhookAcrossRestartIT {
+
+    @Test
+    void aPendingDeliveryIsDeliveredOnceAfterARestartWithTheSameId() throws Exception {
+        Azurite azurite = Azurite.shared();
+        String suffix = "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        new AuditRows().add("2022-02-01", "C", "A").add("2022-02-02", "C", "B")
+                .insertInto(new TableServiceClientBuilder().connectionString(azurite.connectionString())
+                        .buildClient(), "audit" + suffix);
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.answerOtherwise(503);
+            Map<String, String> settings = new HashMap<>(AppProcess.distributed(azurite, suffix));
+            settings.put("api.callback-allowed-hosts", "http://127.0.0.1:" + receiver.port());
+            byte[] key = new SecureRandom().generateSeed(32);
+            settings.put("api.webhook-secret", "whsec_" + Base64.getEncoder().encodeToString(key));
+            String path = "/restart/" + suffix;
+            String id;
+            try (AppProcess first = AppProcess.start(suffix + "-first", settings)) {
+                id = first.api.get("/api/submit/query?s=01/02/2022&e=02/02/2022&callbackUrl="
+                        + URLEncoder.encode(receiver.url(path), StandardCharsets.UTF_8)).json().get("id").asText();
+                Wait.until("a failed attempt recorded", Duration.ofSeconds(30),
+                        () -> first.api.get("/api/status/" + id).json().at("/callbackDelivery/attempts").asInt() >= 1);
+                first.terminate();
+                first.awaitExit(Duration.ofSeconds(40));
+            }
+            int failedAttempts = receiver.receivedAt(path).size();
+            String eventId = receiver.receivedAt(path).get(0).header("webhook-id");
+            receiver.answerOtherwise(204);
+
+            try (AppProcess second = AppProcess.start(suffix + "-second", settings)) {
+                Wait.until("delivered", Duration.ofSeconds(60), () -> "Delivered".equals(
+                        second.api.get("/api/status/" + id).json().at("/callbackDelivery/status").asText()));
+                QueueClient deliveries = new QueueClientBuilder().connectionString(azurite.connectionString())
+                        .queueName("jobs-" + suffix + "-webhooks").buildClient();
+                Wait.until("the delivery queue empty", Duration.ofSeconds(30),
+                        () -> deliveries.getProperties().getApproximateMessagesCount() == 0);
+            }
+            List<WebhookReceiver.Received> received = receiver.receivedAt(path);
+            assertEquals(failedAttempts + 1, received.size(), "delivered once after the restart");
+            received.forEach(request -> assertEquals(eventId, request.header("webhook-id")));
+        }
+    }
+}
