@@ -47,6 +47,7 @@ public class Bench {
             case "burst" -> burst(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "submit" -> System.out.println("id=" + id(get(args[1] + "/api/submit/query?" + args[2]).body()));
             case "waits" -> waits(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "openid" -> openId(Integer.parseInt(args[1]), args[2], args[3], java.nio.file.Path.of(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -210,6 +211,67 @@ public class Bench {
             }
         }
         System.out.printf("answered_200=%d answered_202=%d failed=%d%n", ok, accepted, failed);
+    }
+
+    /**
+     * How soon a client learns that a job finished, measured from the job's finishing write (its
+     * lastUpdatedTime; the app and this program share the machine's clock): by its event stream, by its
+     * webhook (a receiver here on {@code hookPort}), and by polling every 5 s from the submit on. n jobs in a row.
+     */
+    static void latency(String base, String query, int n, int hookPort) throws Exception {
+        java.util.Map<String, Long> hooks = new java.util.concurrent.ConcurrentHashMap<>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", hookPort), 50);
+        receiver.createContext("/hook/", exchange -> {
+            long at = System.currentTimeMillis();
+            exchange.getRequestBody().readAllBytes();
+            hooks.put(exchange.getRequestURI().getPath().substring(6), at);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long[] stream = new long[n];
+        long[] hook = new long[n];
+        long[] poll = new long[n];
+        for (int i = 0; i < n; i++) {
+            String callback = java.net.URLEncoder.encode("http://127.0.0.1:" + hookPort + "/hook/" + i,
+                    java.nio.charset.StandardCharsets.UTF_8);
+            long submitted = System.currentTimeMillis();
+            String id = id(get(base + "/api/submit/query?" + query + "&callbackUrl=" + callback).body());
+            var events = client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/status/" + id))
+                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+            long streamSeen = 0;
+            for (String line : (Iterable<String>) events.get().body()::iterator) {
+                if (line.startsWith("data:") && line.contains("\"runtimeStatus\":\"Completed\"")) {
+                    streamSeen = System.currentTimeMillis();
+                }
+            }
+            long pollSeen = 0;
+            for (long at = submitted + 5000; pollSeen == 0; at += 5000) {
+                Thread.sleep(Math.max(0, at - System.currentTimeMillis())); // a client polling every 5 s
+                if (get(base + "/api/status/" + id).statusCode() == 200) {
+                    pollSeen = System.currentTimeMillis();
+                }
+            }
+            String document = get(base + "/api/status/" + id).body();
+            Matcher updated = Pattern.compile("\"lastUpdatedTime\":\"([^\"]+)\"").matcher(document);
+            updated.find();
+            long finished = java.time.Instant.parse(updated.group(1)).toEpochMilli();
+            String key = String.valueOf(i);
+            while (!hooks.containsKey(key)) {
+                Thread.sleep(10);
+            }
+            stream[i] = streamSeen - finished;
+            hook[i] = hooks.get(key) - finished;
+            poll[i] = pollSeen - finished;
+        }
+        receiver.stop(0);
+        Arrays.sort(stream);
+        Arrays.sort(hook);
+        Arrays.sort(poll);
+        int p99 = (int) Math.ceil(n * 0.99) - 1;
+        System.out.printf("stream_median_ms=%d stream_p99_ms=%d hook_median_ms=%d hook_p99_ms=%d poll_median_ms=%d "
+                + "poll_p99_ms=%d%n", stream[n / 2], stream[p99], hook[n / 2], hook[p99], poll[n / 2], poll[p99]);
     }
 
     /**

@@ -160,6 +160,13 @@ baseline=$(bench baseline "$conn" audit365 2023-01-01 2023-12-31)
 echo "scan: job $job, sequential SDK scan $baseline"
 stop "$(pid_on "$p3")"
 
+echo "== how soon a client sees a job finished: event stream, webhook, polling every 5 s"
+hook_port=$(free_port); pl=$(free_port)
+start_app latency "$pl" -Daudit.table-name=audit365 -Dapi.callback-allowed-hosts="http://127.0.0.1:$hook_port" \
+  -Dapi.webhook-secret="whsec_$(head -c 32 /dev/urandom | base64)"
+latency=$(bench latency "http://127.0.0.1:$pl" "s=01/01/2023&e=28/02/2023" 20 "$hook_port")
+stop "$(pid_on "$pl")"
+
 echo "== 1,000,000 entities, 250,000 ids, -Xmx256m"
 seed1m=$(bench seed "$conn" audit1m 2022-01-01 100 10000 250000); echo "seeded: $seed1m"
 p2=$(free_port); start_app small "$p2" -Xmx256m -Daudit.table-name=audit1m
@@ -184,6 +191,7 @@ table=$(cat <<TABLE
 | 10,000 held waits (wait=60) on one running job | p99 of plain status $p99_held ms with them vs $p99_alone ms without; heap $heap_held MB vs $heap_alone MB; threads $threads_held vs $threads_alone; $held_conns connections open; after the job ended: $waits_answers | $(ratio "$p99_held" "$p99_alone")x | within 2x and < 50 ms |
 | status throughput with api.auth=api-key (64 conn.) | $key_rps req/s vs $none_rps req/s with api.auth=none | $(ratio "$key_rps" "$none_rps")x | >= 0.9x |
 | status throughput with api.auth=entra-id (64 conn.) | $entra_rps req/s vs $none_rps req/s with api.auth=none | $(ratio "$entra_rps" "$none_rps")x | >= 0.9x |
+| a job's finish seen by the client (20 jobs of 59 days; from the finishing write) | event stream median $(field stream_median_ms "$latency") ms, p99 $(field stream_p99_ms "$latency") ms; webhook median $(field hook_median_ms "$latency") ms, p99 $(field hook_p99_ms "$latency") ms; polling every 5 s median $(field poll_median_ms "$latency") ms, p99 $(field poll_p99_ms "$latency") ms | | stream median < 50 ms |
 | queue mode turnaround (wait=10, 100 in a row) | median $(field median_ms "$qturn") ms, p99 $(field p99_ms "$qturn") ms | | median <= 1 s |
 | queue mode, 1,000 trivial jobs | 1 instance $(field jobs_per_second "$qone") jobs/s (machine $m_q1 % busy, Azurite $az_q1 % of a core), 2 instances $(field jobs_per_second "$qtwo") jobs/s (machine $m_q2 %, Azurite $az_q2 %) | $(ratio "$(field jobs_per_second "$qtwo")" "$(field jobs_per_second "$qone")")x | report |
 TABLE

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.EventStreamClient;
-import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +22,14 @@ import org.junit.jupiter.api.Test;
  * the status document at once, again on every change, and the stream closed after the finished state. The
  * scan reads a day per query through a proxy that slows each request, so that it has progress to show.
  */
-class EventStreamTest extends ApiTestSupport {
+class EventStreamTest extends StorageFaultTestSupport {
 
     private static final LocalDate FIRST = LocalDate.of(2022, 5, 1);
     private static final int DAYS = 12;
-    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
     private final AuditRows rows = new AuditRows();
 
     @Override
     protected void configure(Properties properties) {
-        properties.setProperty("azure.storage.connection-string",
-                azurite.connectionString(storage.port(), azurite.queuePort()));
         properties.setProperty("audit.scan-slice-days", "1");
         properties.setProperty("audit.scan-parallelism", "1");
     }
@@ -47,11 +42,6 @@ class EventStreamTest extends ApiTestSupport {
             }
         }
         seed(rows);
-    }
-
-    @AfterAll
-    void stopProxy() {
-        storage.close();
     }
 
     @Test

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asynctablequery.jobs.JobWatchers;
-import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.AuditRows;
-import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
 import java.net.URI;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,24 +29,16 @@ import org.junit.jupiter.api.Test;
  * and every other request still answers promptly; when the job finishes, every wait answers with it.
  * The job is held Running by a stalled storage connection (a fault proxy between the app and Azurite).
  */
-class HeldWaitsTest extends ApiTestSupport {
+class HeldWaitsTest extends StorageFaultTestSupport {
 
     private static final int WORKER_THREADS = 50;
     private static final int WAITS = 2000;
-    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
 
     @Override
     protected void configure(Properties properties) {
-        properties.setProperty("azure.storage.connection-string",
-                azurite.connectionString(storage.port(), azurite.queuePort()));
         properties.setProperty("api.http-worker-threads", String.valueOf(WORKER_THREADS));
         properties.setProperty("api.max-waits", String.valueOf(WAITS));
         properties.setProperty("audit.page-timeout", "PT2M"); // the stalled page is waited for, not retried
-    }
-
-    @AfterAll
-    void stopProxy() {
-        storage.close();
     }
 
     @Test

@@ -5,34 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Azurite;
-import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** An outage longer than {@code jobs.storage-outage-tolerance} fails the scan, with the message it always had. */
-class ScanOutageBeyondToleranceTest extends ApiTestSupport {
+class ScanOutageBeyondToleranceTest extends StorageFaultTestSupport {
 
-    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
 
     @Override
     protected void configure(Properties properties) {
-        properties.setProperty("azure.storage.connection-string",
-                azurite.connectionString(storage.port(), azurite.queuePort()));
         properties.setProperty("audit.scan-slice-days", "1");
         properties.setProperty("audit.scan-parallelism", "1");
         properties.setProperty("jobs.storage-outage-tolerance", "PT3S");
-    }
-
-    @AfterAll
-    void stopProxy() {
-        storage.close();
     }
 
     @Test

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.query.AuditQuery;
-import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.AuditRows;
-import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,17 +24,14 @@ import org.junit.jupiter.api.Test;
  * completes with the exact count. The scan reads one day per query, one query at a time, through a fault
  * proxy that also slows each request, so that the faults land in its middle.
  */
-class ScanOutageTest extends ApiTestSupport {
+class ScanOutageTest extends StorageFaultTestSupport {
 
     private static final LocalDate FIRST = LocalDate.of(2022, 1, 1);
     private static final int DAYS = 40;
-    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
     private final AuditRows rows = new AuditRows();
 
     @Override
     protected void configure(Properties properties) {
-        properties.setProperty("azure.storage.connection-string",
-                azurite.connectionString(storage.port(), azurite.queuePort()));
         properties.setProperty("audit.scan-slice-days", "1");
         properties.setProperty("audit.scan-parallelism", "1");
         properties.setProperty("jobs.storage-outage-tolerance", "PT30S");
@@ -55,11 +50,6 @@ class ScanOutageTest extends ApiTestSupport {
     @AfterEach
     void storageBack() {
         storage.pass();
-    }
-
-    @AfterAll
-    void stopProxy() {
-        storage.close();
     }
 
     @Test

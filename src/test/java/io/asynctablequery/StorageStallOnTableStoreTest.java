@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.AuditRows;
-import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,24 +19,16 @@ import org.junit.jupiter.api.Test;
  * submit and list answer 503 with Retry-After within {@code api.storage-timeout} (plus a little), change
  * nothing, and work again once storage does.
  */
-class StorageStallOnTableStoreTest extends ApiTestSupport {
+class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
 
     private static final Duration STORAGE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration ANSWER_BOUND = STORAGE_TIMEOUT.plusMillis(2500);
-    private final FaultProxy storage = FaultProxy.to(azurite.tablePort());
 
     @Override
     protected void configure(Properties properties) {
-        properties.setProperty("azure.storage.connection-string",
-                azurite.connectionString(storage.port(), azurite.queuePort()));
         properties.setProperty("jobs.store", "table");
         properties.setProperty("jobs.table-name", "jobsstall");
         properties.setProperty("api.storage-timeout", STORAGE_TIMEOUT.toString());
-    }
-
-    @AfterAll
-    void stopProxy() {
-        storage.close();
     }
 
     @Test

@@ -67,6 +67,19 @@ public class ApiClient {
         }
     }
 
+    /** A GET on a connection of its own (a new client), for answers after which the server closes it. */
+    public static int onItsOwnConnection(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + url.substring(0, Math.min(80, url.length())) + "… failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public static String query(String start, String end) {
         return "s=" + URLEncoder.encode(start, StandardCharsets.UTF_8) + "&e=" + URLEncoder.encode(end,
                 StandardCharsets.UTF_8);

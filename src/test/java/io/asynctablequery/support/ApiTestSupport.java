@@ -38,13 +38,18 @@ public abstract class ApiTestSupport extends CamelMainTestSupport {
         port = Azurite.freePort();
         Properties properties = new Properties();
         properties.setProperty("camel.server.port", String.valueOf(port));
-        properties.setProperty("azure.storage.connection-string", azurite.connectionString());
+        properties.setProperty("azure.storage.connection-string", storageConnectionString());
         properties.setProperty("audit.table-name", auditTable());
         properties.setProperty("api.retry-after", "1");
         properties.setProperty("azure.storage.max-retries", "1");
         configure(properties);
         camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(properties);
         return super.createCamelContext();
+    }
+
+    /** The storage account as the application sees it. */
+    protected String storageConnectionString() {
+        return azurite.connectionString();
     }
 
     /** The audit table of this test class: its own, so classes never see each other's rows. */
