@@ -49,6 +49,11 @@ if [ -z "$expected" ] || ! listening "$app_port"; then
   echo "camel run did not start; last lines of $work/camel-run.log:" >&2; tail -40 "$work/camel-run.log" >&2; exit 1
 fi
 
+# The port listens before the routes are on it: wait until the API answers.
+for _ in $(seq 1 300); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$app_port/api/status?top=1")" = 200 ] && break
+  sleep 0.2
+done
 answer=$(curl -s --max-time 60 "http://127.0.0.1:$app_port/api/submit/query?s=01/01/2024&e=31/01/2024&wait=30")
 result=$(node -e 'const d=JSON.parse(process.argv[1]); console.log(d.status + " " + d.result)' "$answer")
 if [ "$result" != "Completed $expected" ]; then
