@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Microsoft Entra ID bearer tokens, checked with Nimbus JOSE + JWT (a maintained JOSE library; no
@@ -36,6 +37,7 @@ public class EntraTokens {
     private static final int MAX_REMEMBERED = 10_000;
     private static final int CLOCK_SKEW_SECONDS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern JWT_CHARACTERS = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
     private record Verified(Caller caller, Instant expires) {
     }
@@ -68,6 +70,9 @@ public class EntraTokens {
         Verified known = remembered.get(token);
         if (known != null && Instant.now().isBefore(known.expires())) {
             return known.caller();
+        }
+        if (!JWT_CHARACTERS.matcher(token).matches()) {
+            throw new InvalidCredentialException("a bearer token that is not a JWT");
         }
         JWTClaimsSet claims;
         try {
