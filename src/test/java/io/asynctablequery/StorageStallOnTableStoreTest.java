@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.asynctablequery.support.StorageFaultTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
@@ -36,7 +37,8 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         AuditRows rows = new AuditRows().add("2024-02-01", "C", "A").add("2024-02-02", "C", "B");
         seed(rows);
         String id = submit("01/02/2024", "02/02/2024");
-        assertEquals(2, awaitFinished(id).get("result").asLong());
+        JsonNode done = awaitFinished(id);
+        assertEquals(2, done.get("result").asLong(), done.toString());
         int jobsBefore = jobCount();
 
         storage.stall();
@@ -49,8 +51,8 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         assertEquals(200, get("/api/status/" + id).status());
         // The stalled submit's create was held, not lost, and may land now: it is removed, never left Pending.
         Wait.until("no job left from the refused submit", Duration.ofSeconds(60), () -> jobCount() == jobsBefore);
-        String after = submit("01/02/2024", "02/02/2024");
-        assertEquals(2, awaitFinished(after).get("result").asLong());
+        JsonNode after = awaitFinished(submit("01/02/2024", "02/02/2024"));
+        assertEquals(2, after.get("result").asLong(), after.toString());
     }
 
     private void assertUnavailableInTime(Supplier<HttpResult> request) {

@@ -38,6 +38,7 @@ public class JobRunner {
     private final Duration outageTolerance;
     private volatile boolean handingBack;
     private int running;
+    private final java.util.Set<String> runningHere = new java.util.HashSet<>();
 
     /**
      * @param stopCheckInterval how often a running scan re-reads its job to see a terminate (zero: every page)
@@ -78,20 +79,20 @@ public class JobRunner {
         Instant deadline = job.startedTime().plus(timeout);
         boolean rethrown = false;
         boolean handedBack = false;
-        started();
+        started(job.id());
         try {
-            ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job.id(), deadline));
+            ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job, deadline));
             if (!scan.stopped()) {
-                finish(job.id(), running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
+                finish(job, running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
             } else if (!store.now().isBefore(deadline)) {
-                finish(job.id(), running -> running.failed(timedOut(), store.now()));
+                finish(job, running -> running.failed(timedOut(), store.now()));
             } else if (handingBack) {
-                handBack(job.id());
+                handBack(job);
                 handedBack = sharedStore;
             } // else: terminated or purged meanwhile, and that state stays
         } catch (ScanFailedException e) {
             JobError error = JobError.TIMEOUT.equals(e.code()) ? timedOut() : new JobError(e.code(), e.getMessage());
-            finish(job.id(), running -> running.failed(error, store.now()));
+            finish(job, running -> running.failed(error, store.now()));
         } catch (RuntimeException e) {
             LOG.error("Job {} failed its worker (delivery {})", job.id(), attempt, e);
             rethrown = failuresRedelivered;
@@ -100,10 +101,10 @@ public class JobRunner {
             }
         } finally {
             if (!rethrown) { // whatever happened, a job this worker claimed does not stay Running
-                finish(job.id(), running -> running.failed(
+                finish(job, running -> running.failed(
                         new JobError(JobError.INTERNAL, "The job failed unexpectedly."), store.now()));
             }
-            ended();
+            ended(job.id());
         }
         if (handedBack && failuresRedelivered) {
             throw new JobHandedBackException(job.id());
@@ -129,12 +130,18 @@ public class JobRunner {
         return running == 0;
     }
 
-    private synchronized void started() {
-        running++;
+    private synchronized boolean isRunningHere(String id) {
+        return runningHere.contains(id);
     }
 
-    private synchronized void ended() {
+    private synchronized void started(String id) {
+        running++;
+        runningHere.add(id);
+    }
+
+    private synchronized void ended(String id) {
         running--;
+        runningHere.remove(id);
         notifyAll();
     }
 
@@ -144,13 +151,19 @@ public class JobRunner {
      * once ({@link JobHandedBackException}). A job kept only in this process's memory cannot outlive it: it
      * fails with code {@code Shutdown}, which its clients see in their last answer.
      */
-    private void handBack(String id) {
+    private void handBack(Job job) {
         if (!sharedStore) {
-            finish(id, running -> running.failed(shutdown(), store.now()));
+            finish(job, running -> running.failed(shutdown(), store.now()));
             return;
         }
-        store.update(id, current -> current.status() == JobStatus.Running ? current.pending(store.now()) : current);
-        LOG.info("Job {} handed back: the instance is stopping", id);
+        store.update(job.id(), current -> ourRun(current, job) ? current.pending(store.now()) : current);
+        LOG.info("Job {} handed back: the instance is stopping", job.id());
+    }
+
+    /** Whether the job is still the run this worker claimed (not finished, and not claimed again since). */
+    private static boolean ourRun(Job current, Job claimed) {
+        return current.status() == JobStatus.Running
+                && java.util.Objects.equals(current.startedTime(), claimed.startedTime());
     }
 
     /** Jobs kept in memory that never started when the instance stops fail with code {@code Shutdown}. */
@@ -193,9 +206,13 @@ public class JobRunner {
                         + "'."), store.now()));
     }
 
-    /** Unfinished jobs set back to Pending, to be queued again after a restart. */
+    /**
+     * Unfinished jobs set back to Pending, to be queued again after a restart; not those this instance has
+     * begun running since it started.
+     */
     public List<JobTicket> resumable() {
         return store.unfinished().stream()
+                .filter(job -> !isRunningHere(job.id()))
                 .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
                         ? current.pending(store.now()) : current).map(JobStore.Change::after).orElse(null))
                 .filter(job -> job != null && job.status() == JobStatus.Pending)
@@ -208,15 +225,17 @@ public class JobRunner {
     }
 
     /**
-     * Writes a terminal state, unless the job was terminated (or purged) meanwhile: that state stays. A write
+     * Writes a terminal state, unless the job was terminated (or purged) meanwhile, or claimed again by
+     * another run (after a hand-back or a restart): that state stays. A write
      * that storage fails to take is tried again, as a scan's page is, for up to the outage tolerance, so that
      * a job does not stay Running because storage blinked as it ended.
      */
-    private void finish(String id, UnaryOperator<Job> outcome) {
+    private void finish(Job claimed, UnaryOperator<Job> outcome) {
+        String id = claimed.id();
         long end = System.nanoTime() + outageTolerance.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                store.update(id, current -> current.status() == JobStatus.Running ? outcome.apply(current) : current);
+                store.update(id, current -> ourRun(current, claimed) ? outcome.apply(current) : current);
                 return;
             } catch (RuntimeException e) {
                 if (!StorageFailures.isTransient(e) || System.nanoTime() > end) {
@@ -235,14 +254,16 @@ public class JobRunner {
 
     /** Stops the scan when the job is no longer Running or its time is up; records progress. */
     private final class Listener implements ScanListener {
+        private final Job claimed;
         private final String id;
         private final Instant deadline;
         private Instant lastStopCheck = Instant.MIN;
         private Instant lastProgress = Instant.MIN;
         private Progress.Retrying lastRetrying;
 
-        Listener(String id, Instant deadline) {
-            this.id = id;
+        Listener(Job claimed, Instant deadline) {
+            this.claimed = claimed;
+            this.id = claimed.id();
             this.deadline = deadline;
         }
 
@@ -259,7 +280,7 @@ public class JobRunner {
                 lastStopCheck = now;
             }
             try {
-                return store.find(id).map(job -> job.status() != JobStatus.Running).orElse(true);
+                return store.find(id).map(job -> !ourRun(job, claimed)).orElse(true);
             } catch (RuntimeException e) {
                 return false; // storage did not answer: the scan's own pages will meet the outage, and ride it out
             }
@@ -286,7 +307,7 @@ public class JobRunner {
         }
 
         private Job progressed(Job job, Progress progress) {
-            if (job.status() != JobStatus.Running) {
+            if (!ourRun(job, claimed)) {
                 return job;
             }
             Progress shown = job.progress();
