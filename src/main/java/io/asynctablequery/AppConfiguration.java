@@ -137,8 +137,7 @@ public class AppConfiguration implements CamelConfiguration {
         }
 
         if (callbacks.allowsAny()) {
-            bindWebhooks(context, settings, jobStore, callbacks, storage, storageTimeout, maxRetries,
-                    QUEUE.equals(dispatch));
+            bindWebhooks(context, settings, jobStore, callbacks, QUEUE.equals(dispatch));
         }
 
         installProblemHandlersOnStart(context);
@@ -154,8 +153,7 @@ public class AppConfiguration implements CamelConfiguration {
      * deliver: no redirects followed.
      */
     private static void bindWebhooks(CamelContext context, Settings settings, JobStore jobStore,
-                                     CallbackPolicy callbacks, StorageClients storage, Duration storageTimeout,
-                                     int maxRetries, boolean queueMode) {
+                                     CallbackPolicy callbacks, boolean queueMode) {
         Registry registry = context.getRegistry();
         String secret = settings.optionalText("api.webhook-secret");
         if (secret.isEmpty()) {
@@ -167,8 +165,8 @@ public class AppConfiguration implements CamelConfiguration {
         jobStore.addListener(events);
         registry.bind("webhookEvents", events);
         QueueClient deliveries = null;
-        if (queueMode) {
-            deliveries = storage.queues(storageTimeout, maxRetries)
+        if (queueMode) { // the job queue's client, bound above
+            deliveries = registry.lookupByNameAndType("queueServiceClient", QueueServiceClient.class)
                     .getQueueClient(settings.text("jobs.queue-name") + "-webhooks");
             deliveries.createIfNotExists();
         }

@@ -138,7 +138,7 @@ class ApiKeyAccessTest extends ApiTestSupport {
 
     @Test
     void noOrABadKeyIsRefusedWith401AndCreatesNothing() {
-        int jobsBefore = jobsOf(root);
+        int jobsBefore = root.jobCount();
         String submit = "/api/submit/query?" + QUERY;
         List<HttpResult> refused = List.of(
                 api.get(submit),
@@ -160,7 +160,7 @@ class ApiKeyAccessTest extends ApiTestSupport {
             assertEquals("Missing or invalid credential.", answer.json().get("detail").asText());
             assertFalse(answer.body().contains("at io.") || answer.body().contains(ALICE) || answer.body().contains(BOB));
         }
-        assertEquals(jobsBefore, jobsOf(root));
+        assertEquals(jobsBefore, root.jobCount());
     }
 
     @Test
@@ -206,10 +206,6 @@ class ApiKeyAccessTest extends ApiTestSupport {
         Set<String> both = new HashSet<>(a);
         both.retainAll(b);
         return both;
-    }
-
-    private static int jobsOf(ApiClient caller) {
-        return caller.jobCount();
     }
 
     static String sha256Hex(String secret) {

@@ -7,8 +7,10 @@ import io.asynctablequery.query.ScanResult;
 import io.asynctablequery.query.StorageFailures;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ public class JobRunner {
     private final Duration outageTolerance;
     private volatile boolean handingBack;
     private int running;
-    private final java.util.Set<String> runningHere = new java.util.HashSet<>();
+    private final Set<String> runningHere = new HashSet<>();
 
     /**
      * @param stopCheckInterval how often a running scan re-reads its job to see a terminate (zero: every page)
@@ -163,7 +165,7 @@ public class JobRunner {
     /** Whether the job is still the run this worker claimed (not finished, and not claimed again since). */
     private static boolean ourRun(Job current, Job claimed) {
         return current.status() == JobStatus.Running
-                && java.util.Objects.equals(current.startedTime(), claimed.startedTime());
+                && Objects.equals(current.startedTime(), claimed.startedTime());
     }
 
     /** Jobs kept in memory that never started when the instance stops fail with code {@code Shutdown}. */

@@ -3,6 +3,7 @@ package io.asynctablequery.jobs;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
+import com.azure.core.util.SharedExecutorService;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -24,8 +25,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,11 +60,6 @@ public class TableJobRepository implements JobRepository {
     private static final long COUNT_CACHE_NANOS = 1_000_000_000L;
     private static final Set<String> LOST_RACE = Set.of("UpdateConditionNotSatisfied", "EntityAlreadyExists",
             "ResourceNotFound", "EntityNotFound");
-    private static final ExecutorService LISTINGS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "job-table-listing");
-        thread.setDaemon(true);
-        return thread;
-    });
     private static final String TOKEN_PARTITION = Base64.getEncoder()
             .encodeToString(PARTITION.getBytes(StandardCharsets.UTF_8)) + ";";
 
@@ -293,10 +287,10 @@ public class TableJobRepository implements JobRepository {
     /**
      * A listing within the call deadline. The SDK's own {@code timeout} argument of {@code listEntities} bounds
      * only the creation of the lazy pager, not the reading of its pages, so pages are read here the way the
-     * SDK bounds its other calls: on another thread, waited for up to the deadline.
+     * SDK bounds its other calls: on its shared executor, waited for up to the deadline.
      */
     private <T> T bounded(Supplier<T> listing) {
-        CompletableFuture<T> call = CompletableFuture.supplyAsync(listing, LISTINGS);
+        CompletableFuture<T> call = CompletableFuture.supplyAsync(listing, SharedExecutorService.getInstance());
         try {
             return call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

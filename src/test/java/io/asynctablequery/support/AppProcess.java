@@ -38,6 +38,9 @@ public final class AppProcess implements AutoCloseable {
         if (!app.process.isAlive()) {
             throw new AssertionError(name + " exited with " + app.process.exitValue() + ":\n" + app.log());
         }
+        // The port listens before the routes are on it (Vert.x answers 404 meanwhile): wait for the API.
+        Wait.until(name + " routes answering", Duration.ofSeconds(60),
+                () -> ApiClient.onItsOwnConnection(app.api.base() + "/api/status?top=1") != 404);
         return app;
     }
 

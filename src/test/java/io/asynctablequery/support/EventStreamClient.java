@@ -27,7 +27,6 @@ public final class EventStreamClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final List<String> comments = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> closed;
     private volatile HttpResponse<Stream<String>> response;
 
@@ -64,7 +63,7 @@ public final class EventStreamClient {
                 name = "message";
                 data.setLength(0);
             } else if (line.startsWith(":")) {
-                comments.add(line);
+                continue; // a comment (keep-alive)
             } else if (line.startsWith("event:")) {
                 name = line.substring(6).strip();
             } else if (line.startsWith("data:")) {
@@ -75,10 +74,6 @@ public final class EventStreamClient {
 
     public List<Event> events() {
         return new ArrayList<>(events);
-    }
-
-    public List<String> comments() {
-        return new ArrayList<>(comments);
     }
 
     public HttpResponse<Stream<String>> response() {

@@ -30,7 +30,6 @@ public final class FaultProxy implements AutoCloseable {
     private final Object gate = new Object();
     private final AtomicInteger busyAnswersLeft = new AtomicInteger();
     private final AtomicInteger busyAnswered = new AtomicInteger();
-    private final AtomicInteger connections = new AtomicInteger();
     private volatile ServerSocket server;
     private volatile boolean stalled;
     private volatile long delayMillis;
@@ -103,11 +102,6 @@ public final class FaultProxy implements AutoCloseable {
         return busyAnswered.get();
     }
 
-    /** How many connections it has accepted. */
-    public int connections() {
-        return connections.get();
-    }
-
     @Override
     public synchronized void close() {
         closed = true;
@@ -131,7 +125,6 @@ public final class FaultProxy implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket client = socket.accept();
-                connections.incrementAndGet();
                 open.add(client);
                 daemon("fault-proxy-connection", () -> serve(client));
             } catch (IOException e) {

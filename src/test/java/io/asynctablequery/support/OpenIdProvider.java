@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Microsoft Entra ID's key endpoints, on loopback: OpenID Connect discovery at
@@ -32,7 +31,6 @@ public final class OpenIdProvider implements AutoCloseable {
     private final HttpServer server;
     private final String tenant;
     private final List<RSAKey> published = new CopyOnWriteArrayList<>();
-    private final AtomicInteger keyFetches = new AtomicInteger();
 
     public OpenIdProvider(String tenant) {
         this.tenant = tenant;
@@ -43,10 +41,8 @@ public final class OpenIdProvider implements AutoCloseable {
         }
         server.createContext("/" + tenant + "/v2.0/.well-known/openid-configuration", exchange -> answer(exchange,
                 "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + base() + "/" + tenant + "/discovery/v2.0/keys\"}"));
-        server.createContext("/" + tenant + "/discovery/v2.0/keys", exchange -> {
-            keyFetches.incrementAndGet();
-            answer(exchange, new JWKSet(published.stream().map(key -> (JWK) key.toPublicJWK()).toList()).toString());
-        });
+        server.createContext("/" + tenant + "/discovery/v2.0/keys", exchange -> answer(exchange,
+                new JWKSet(published.stream().map(key -> (JWK) key.toPublicJWK()).toList()).toString()));
         server.start();
         publish(newKey());
     }
@@ -75,10 +71,6 @@ public final class OpenIdProvider implements AutoCloseable {
     /** Entra ID's v2.0 issuer for the tenant: what the application expects by default. */
     public String issuer() {
         return "https://login.microsoftonline.com/" + tenant + "/v2.0";
-    }
-
-    public int keyFetches() {
-        return keyFetches.get();
     }
 
     /** A token with these claims, signed RS256 with {@code key} and naming its kid. */

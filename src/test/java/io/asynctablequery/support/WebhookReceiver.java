@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -85,10 +84,6 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The answer once the next ones are used. */
     public void answerOtherwise(int status) {
         fallback = status;
-    }
-
-    public List<Received> received() {
-        return new ArrayList<>(received);
     }
 
     public List<Received> receivedAt(String path) {
