@@ -34,7 +34,7 @@ conn="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key
 # start_app NAME PORT [java options...]: the app with the bare route added, in the background
 start_app() {
   local name=$1 port=$2; shift 2
-  java "$@" -Dcamel.server.port="$port" -Dazure.storage.connection-string="$conn" \
+  java "$@" -Dcamel.server.port="$port" -Dcamel.management.port="$(free_port)" -Dazure.storage.connection-string="$conn" \
     -Dcamel.main.routes-include-pattern='file:routes/*.camel.yaml,file:bench/bare-route.camel.yaml' \
     -Djobs.max-pending=10000000 -Dapi.max-wait=600 -jar "$jar" > "$out/$name.log" 2>&1 &
   pids+=($!)

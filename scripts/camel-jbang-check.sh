@@ -35,7 +35,7 @@ export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountNam
 export AUDIT_DEMO_DATA=true
 
 java -cp "$work/lib/*" scripts/camel-jbang/CamelLauncher.java run application.properties routes/*.camel.yaml \
-  --dep="mvn:io.asynctablequery:async-table-query:$version" --port="$app_port" --prop=camel.server.port="$app_port" > "$work/camel-run.log" 2>&1 &
+  --dep="mvn:io.asynctablequery:async-table-query:$version" --port="$app_port" --prop=camel.server.port="$app_port" --prop=camel.management.port="$(free_port)" > "$work/camel-run.log" 2>&1 &
 app_pid=$!
 
 expected=

@@ -27,6 +27,13 @@ import io.asynctablequery.jobs.MemoryJobRepository;
 import io.asynctablequery.jobs.QueueConsumerErrors;
 import io.asynctablequery.jobs.QueueLeases;
 import io.asynctablequery.jobs.TableJobRepository;
+import io.asynctablequery.operations.AuditMetrics;
+import io.asynctablequery.operations.JobStateLog;
+import io.asynctablequery.operations.QueueDepth;
+import io.asynctablequery.operations.StorageHealthCheck;
+import io.asynctablequery.operations.StorageProbes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.webhooks.CallbackPolicy;
 import io.asynctablequery.webhooks.WebhookDeliveries;
@@ -39,9 +46,11 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -140,6 +149,8 @@ public class AppConfiguration implements CamelConfiguration {
             bindWebhooks(context, settings, jobStore, callbacks, QUEUE.equals(dispatch));
         }
 
+        bindOperations(context, settings, tables, storageTimeout, jobStore, watchers, jobRunner, auditQuery,
+                QUEUE.equals(dispatch));
         installProblemHandlersOnStart(context);
         if (settings.flag("audit.demo-data")) {
             new DemoData(tables, auditTable, distinctProperty, requiredProperty)
@@ -175,6 +186,43 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("webhookClient", new WebClientOptions().setFollowRedirects(false).setMaxRedirects(0));
         registry.bind("webhookTlsClient", new WebClientOptions().setFollowRedirects(false).setMaxRedirects(0)
                 .setSsl(true));
+    }
+
+    /**
+     * Operating it (SPEC §8): the metrics registry Camel's Prometheus service serves (with the audit_* meters),
+     * the readiness checks of storage, and the log line per job state change.
+     */
+    private static void bindOperations(CamelContext context, Settings settings, TableServiceClient tables,
+                                       Duration storageTimeout, JobStore jobStore, JobWatchers watchers,
+                                       JobRunner runner, AuditQuery auditQuery, boolean queueMode) {
+        Registry registry = context.getRegistry();
+        StorageProbes probes = new StorageProbes(storageTimeout, Duration.ofSeconds(2))
+                .table("audit-table", tables.getTableClient(settings.text("audit.table-name")));
+        if ("table".equals(settings.text("jobs.store"))) {
+            probes.table("job-store", tables.getTableClient(settings.text("jobs.table-name")));
+        }
+        IntSupplier pending;
+        if (queueMode) {
+            QueueClient jobQueue = registry.lookupByNameAndType("queueServiceClient", QueueServiceClient.class)
+                    .getQueueClient(settings.text("jobs.queue-name"));
+            probes.queue("job-queue", jobQueue);
+            pending = new QueueDepth(jobQueue, Duration.ofSeconds(5), storageTimeout);
+        } else {
+            pending = () -> context.getComponent("seda", SedaComponent.class).getQueues().entrySet().stream()
+                    .filter(queue -> queue.getKey().endsWith("audit-jobs"))
+                    .mapToInt(queue -> queue.getValue().getQueue().size()).sum();
+        }
+        for (String name : probes.names()) {
+            registry.bind(name + "-health", new StorageHealthCheck(name, probes));
+        }
+        // The registry Camel's Prometheus service serves: its own when it has started, else one it will take.
+        PrometheusMeterRegistry metrics = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (metrics == null) {
+            metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", metrics);
+        }
+        jobStore.addListener(new AuditMetrics(metrics, runner, watchers, auditQuery, pending));
+        jobStore.addListener(new JobStateLog());
     }
 
     /** {@code api.auth}: none, api-key (the keys file) or entra-id (the issuer's keys, found by discovery). */

@@ -11,9 +11,7 @@ import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Azure Storage clients for tables and queues alike, from one connection string
@@ -86,16 +84,7 @@ final class StorageClients {
 
     private static final class StoragePool extends ScheduledThreadPoolExecutor {
         StoragePool(int threads) {
-            super(threads, new ThreadFactory() {
-                private final AtomicInteger number = new AtomicInteger();
-
-                @Override
-                public Thread newThread(Runnable task) {
-                    Thread thread = new Thread(task, "storage-call-" + number.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }
-            });
+            super(threads, DaemonThreads.named("storage-call"));
             setKeepAliveTime(1, TimeUnit.MINUTES);
             allowCoreThreadTimeOut(true);
         }

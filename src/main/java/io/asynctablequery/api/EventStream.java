@@ -1,5 +1,6 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;
@@ -29,11 +30,8 @@ public class EventStream extends AsyncProcessorSupport {
 
     private final JobWatchers watchers;
     private final int retryAfterSeconds;
-    private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "event-stream-keep-alive");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("event-stream-keep-alive"));
 
     public EventStream(JobWatchers watchers, int retryAfterSeconds) {
         this.watchers = watchers;

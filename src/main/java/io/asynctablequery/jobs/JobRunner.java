@@ -136,6 +136,11 @@ public class JobRunner {
         return runningHere.contains(id);
     }
 
+    /** Jobs whose scan runs on this instance now. */
+    public synchronized int running() {
+        return running;
+    }
+
     private synchronized void started(String id) {
         running++;
         runningHere.add(id);

@@ -40,6 +40,14 @@ public class JobStore {
     public interface Listener {
         void changed(String id, Job job);
 
+        /** This instance has created a job (a submit accepted here). */
+        default void submitted(Job job) {
+        }
+
+        /** This instance has changed a job's status (Pending, Running, or a finished state). */
+        default void statusChanged(Job before, Job after) {
+        }
+
         /** The job has just reached a finished state, written by this instance (once per job outcome). */
         default void finished(Job job) {
         }
@@ -125,6 +133,7 @@ public class JobStore {
             cleanup.abandonLater(job); // it may still land in the store after this call gave up
             throw e;
         }
+        listeners.forEach(listener -> listener.submitted(job));
         return Optional.of(new Submission(job, true));
     }
 
@@ -197,6 +206,9 @@ public class JobStore {
                 continue;
             }
             notifyListeners(id, after);
+            if (before.status() != after.status()) {
+                listeners.forEach(listener -> listener.statusChanged(before, after));
+            }
             if (!before.status().isFinished() && after.status().isFinished()) {
                 listeners.forEach(listener -> listener.finished(after));
             }

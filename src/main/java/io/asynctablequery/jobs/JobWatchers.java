@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.DaemonThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,9 +49,9 @@ public class JobWatchers implements JobStore.Listener {
     private final ConcurrentHashMap<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger held = new AtomicInteger();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            daemon("job-watch-timer"));
+            DaemonThreads.named("job-watch-timer"));
     /** Answers go out on threads of their own, so a finishing worker is not kept writing responses. */
-    private final ExecutorService wakeups = Executors.newFixedThreadPool(2, daemon("job-watch-wakeup"));
+    private final ExecutorService wakeups = Executors.newFixedThreadPool(2, DaemonThreads.named("job-watch-wakeup"));
 
     /**
      * @param recheck how often the store is read for jobs that another instance may change (zero: never, the
@@ -165,15 +165,6 @@ public class JobWatchers implements JobStore.Listener {
                 LOG.debug("Could not re-read job {} for its watchers: {}", id, e.toString());
             }
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger number = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static final class Watcher {

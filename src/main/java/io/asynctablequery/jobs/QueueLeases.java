@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.DaemonThreads;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +34,7 @@ public class QueueLeases {
     public QueueLeases(QueueClient queue, Duration visibility) {
         this.queue = queue;
         this.visibility = visibility;
-        AtomicInteger number = new AtomicInteger();
-        this.renewals = Executors.newScheduledThreadPool(1, task -> {
-            Thread thread = new Thread(task, "queue-lease-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.renewals = Executors.newScheduledThreadPool(1, DaemonThreads.named("queue-lease"));
     }
 
     /** Starts extending the visibility of the exchange's message. */

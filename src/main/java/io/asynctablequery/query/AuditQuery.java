@@ -1,5 +1,6 @@
 package io.asynctablequery.query;
 
+import io.asynctablequery.DaemonThreads;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.data.tables.TableClient;
@@ -54,6 +55,7 @@ public class AuditQuery {
     private final ExecutorService scanThreads;
     private final Duration outageTolerance;
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong entitiesRead = new AtomicLong();
 
     /**
      * @param service         a client without retries of its own: a failing page is retried here, from its
@@ -73,12 +75,7 @@ public class AuditQuery {
         this.distinctProperty = AuditFilter.checkPropertyName(distinctProperty, "audit.distinct-property");
         this.filter = new AuditFilter(requiredProperty);
         this.parallelism = parallelism;
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.scanThreads = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "audit-scan-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scanThreads = Executors.newCachedThreadPool(DaemonThreads.named("audit-scan"));
     }
 
     /**
@@ -163,6 +160,7 @@ public class AuditQuery {
                     }
                 }
                 scanned.addAndGet(entities.size());
+                entitiesRead.addAndGet(entities.size());
                 skipped.addAndGet(pageSkipped);
                 token = page.getContinuationToken();
             } while (token != null && !mustStop());
@@ -243,6 +241,11 @@ public class AuditQuery {
     public static Duration backOff(int attempt) {
         long ceiling = Math.min(8000, 500L << Math.min(attempt - 1, 10));
         return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    /** Entities read since start-up, by every scan. */
+    public long entitiesScanned() {
+        return entitiesRead.get();
     }
 
     /** Pages retried since start-up, by every scan. */

@@ -22,6 +22,7 @@ public abstract class ApiTestSupport extends CamelMainTestSupport {
 
     protected final Azurite azurite = Azurite.shared();
     private int port;
+    private int managementPort;
     protected final ApiClient api = new ApiClient(this::base);
 
     /** Properties this test class sets on top of application.properties. */
@@ -38,6 +39,8 @@ public abstract class ApiTestSupport extends CamelMainTestSupport {
         port = Azurite.freePort();
         Properties properties = new Properties();
         properties.setProperty("camel.server.port", String.valueOf(port));
+        managementPort = Azurite.freePort();
+        properties.setProperty("camel.management.port", String.valueOf(managementPort));
         properties.setProperty("azure.storage.connection-string", storageConnectionString());
         properties.setProperty("audit.table-name", auditTable());
         properties.setProperty("api.retry-after", "1");
@@ -67,6 +70,11 @@ public abstract class ApiTestSupport extends CamelMainTestSupport {
 
     protected String base() {
         return "http://localhost:" + port;
+    }
+
+    /** Where health and metrics are served: the management port (the API port when management is off). */
+    protected String managementBase() {
+        return "http://localhost:" + managementPort;
     }
 
     protected HttpResult get(String path, String... headers) {

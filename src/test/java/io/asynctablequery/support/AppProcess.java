@@ -19,13 +19,15 @@ public final class AppProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
     public final ApiClient api;
 
-    private AppProcess(String name, Process process, int port, Path log) {
+    private AppProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.api = new ApiClient(() -> "http://localhost:" + port);
     }
@@ -47,7 +49,9 @@ public final class AppProcess implements AutoCloseable {
     /** Starts an instance without waiting for it, e.g. to see it refuse a configuration. */
     public static AppProcess launch(String name, Map<String, String> settings) {
         int port = Azurite.freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Dcamel.server.port=" + port));
+        int managementPort = Azurite.freePort();
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Dcamel.server.port=" + port,
+                "-Dcamel.management.port=" + managementPort));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/async-table-query.jar"));
         try {
@@ -55,10 +59,15 @@ public final class AppProcess implements AutoCloseable {
             Path log = logs.resolve(name + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
-            return new AppProcess(name, process, port, log);
+            return new AppProcess(name, process, port, managementPort, log);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where its health and metrics are served. */
+    public String managementBase() {
+        return "http://localhost:" + managementPort;
     }
 
     /** The whole log so far. */

@@ -1,0 +1,54 @@
+package io.asynctablequery.operations;
+
+import io.asynctablequery.DaemonThreads;
+import com.azure.storage.queue.QueueClient;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job queue's approximate message count (waiting and being run), for the pending-jobs gauge. A scrape
+ * never waits on storage: it gets the last count read, and a count older than {@code maxAge} is read again
+ * in the background, within {@code timeout}.
+ */
+public class QueueDepth implements IntSupplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueDepth.class);
+    private static final Executor READER = Executors.newSingleThreadExecutor(DaemonThreads.named("queue-depth"));
+
+    private final QueueClient queue;
+    private final long maxAgeNanos;
+    private final Duration timeout;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private volatile int depth;
+    private volatile long readAt = Long.MIN_VALUE / 2;
+
+    public QueueDepth(QueueClient queue, Duration maxAge, Duration timeout) {
+        this.queue = queue;
+        this.maxAgeNanos = maxAge.toNanos();
+        this.timeout = timeout;
+    }
+
+    @Override
+    public int getAsInt() {
+        if (System.nanoTime() - readAt > maxAgeNanos && reading.compareAndSet(false, true)) {
+            READER.execute(this::read);
+        }
+        return depth;
+    }
+
+    private void read() {
+        try {
+            depth = queue.getPropertiesWithResponse(timeout, null).getValue().getApproximateMessagesCount();
+            readAt = System.nanoTime();
+        } catch (RuntimeException e) {
+            LOG.debug("Job queue depth not read: {}", e.getClass().getSimpleName());
+        } finally {
+            reading.set(false);
+        }
+    }
+}

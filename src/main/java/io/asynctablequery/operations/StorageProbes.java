@@ -1,0 +1,144 @@
+package io.asynctablequery.operations;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.storage.queue.QueueClient;
+import io.asynctablequery.DaemonThreads;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Whether the storage the instance needs answers: one probe per part (the audit table, the job table, the
+ * job queue), each a cheap call bounded by {@code api.storage-timeout}. A result is reused for
+ * {@code cacheFor}, so frequent probes of the platform cost nothing; when one is asked for after that, every
+ * stale probe is started at once, so a readiness check that asks for all of them waits one timeout, not three.
+ */
+public class StorageProbes {
+
+    /** What a probe found. */
+    public record Outcome(boolean up, String message) {
+    }
+
+    private final Duration timeout;
+    private final long cacheForNanos;
+    private final Map<String, Probe> probes = new LinkedHashMap<>();
+    private final ExecutorService calls = Executors.newCachedThreadPool(DaemonThreads.named("storage-probe"));
+
+    public StorageProbes(Duration timeout, Duration cacheFor) {
+        this.timeout = timeout;
+        this.cacheForNanos = cacheFor.toNanos();
+    }
+
+    /** A table answers: reading an entity that does not exist gives "not found" from an existing table. */
+    public StorageProbes table(String name, TableClient table) {
+        probes.put(name, new Probe(() -> {
+            try {
+                table.getEntityWithResponse("probe", "probe", List.of("PartitionKey"), timeout, Context.NONE);
+            } catch (TableServiceException e) {
+                String code = e.getValue() == null ? null : e.getValue().getErrorCode() == null ? null
+                        : e.getValue().getErrorCode().toString();
+                if (e.getResponse().getStatusCode() != 404 || "TableNotFound".equals(code)) {
+                    throw e;
+                }
+            }
+            return new Outcome(true, "table " + table.getTableName() + " answers");
+        }));
+        return this;
+    }
+
+    /** A queue answers: its properties (the same call gives its depth). */
+    public StorageProbes queue(String name, QueueClient queue) {
+        probes.put(name, new Probe(() -> {
+            queue.getPropertiesWithResponse(timeout, Context.NONE);
+            return new Outcome(true, "queue " + queue.getQueueName() + " answers");
+        }));
+        return this;
+    }
+
+    public Iterable<String> names() {
+        return probes.keySet();
+    }
+
+    /** The latest outcome of a probe, waiting for a fresh one when the cached one is too old. */
+    public Outcome check(String name) {
+        long now = System.nanoTime();
+        probes.values().forEach(probe -> probe.refreshIfStale(now));
+        try {
+            return probes.get(name).latest().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Outcome(false, "no answer within " + timeout);
+        } catch (ExecutionException e) {
+            return new Outcome(false, describe(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(false, "interrupted");
+        }
+    }
+
+    /** Why storage failed, without its message (which may carry a URL): the HTTP status, or the failure's kind. */
+    static String describe(Throwable failure) {
+        if (failure instanceof TableServiceException table && table.getValue() != null
+                && table.getValue().getErrorCode() != null) {
+            return "storage answered " + table.getResponse().getStatusCode() + " " + table.getValue().getErrorCode();
+        }
+        if (failure instanceof HttpResponseException http && http.getResponse() != null) {
+            return "storage answered " + http.getResponse().getStatusCode();
+        }
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof TimeoutException) {
+            return "no answer within the storage timeout";
+        }
+        return "storage unreachable (" + cause.getClass().getSimpleName() + ")";
+    }
+
+    private final class Probe {
+        private final Callable<Outcome> call;
+        private CompletableFuture<Outcome> latest;
+        private long finishedAt;
+
+        Probe(Callable<Outcome> call) {
+            this.call = call;
+        }
+
+        synchronized void refreshIfStale(long now) {
+            if (latest == null || latest.isDone() && now - finishedAt > cacheForNanos) {
+                CompletableFuture<Outcome> next = new CompletableFuture<>();
+                latest = next;
+                calls.execute(() -> {
+                    try {
+                        Outcome outcome = call.call();
+                        finished(next);
+                        next.complete(outcome);
+                    } catch (Exception | Error e) {
+                        finished(next);
+                        next.completeExceptionally(e);
+                    }
+                });
+            }
+        }
+
+        private synchronized void finished(CompletableFuture<Outcome> which) {
+            if (latest == which) {
+                finishedAt = System.nanoTime();
+            }
+        }
+
+        synchronized CompletableFuture<Outcome> latest() {
+            return latest;
+        }
+    }
+}
