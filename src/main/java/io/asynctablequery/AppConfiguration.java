@@ -77,7 +77,7 @@ public class AppConfiguration implements CamelConfiguration {
         // Routes start on Vert.x worker threads (their first steps may read storage); a held wait holds none.
         registry.bind("vertxOptions", new VertxOptions()
                 .setWorkerPoolSize(settings.number("api.http-worker-threads", 1)));
-        registry.bind("platform-http-engine", new AsyncRoutingEngine());
+        registry.bind("platform-http-engine", new AsyncRoutingEngine(settings.number("camel.server.port", 0)));
 
         Duration storageTimeout = settings.duration("api.storage-timeout");
         Duration outageTolerance = settings.duration("jobs.storage-outage-tolerance");

@@ -40,6 +40,21 @@ import org.apache.camel.util.CollectionHelper;
  */
 public class AsyncRoutingEngine extends VertxPlatformHttpEngine {
 
+    private final int apiPort;
+
+    /**
+     * @param apiPort {@code camel.server.port}: the API's server, whose router the routes join (Camel's engine
+     *                finds it only while it is the one server; the management server is a second one)
+     */
+    public AsyncRoutingEngine(int apiPort) {
+        this.apiPort = apiPort;
+    }
+
+    @Override
+    public int getServerPort() {
+        return apiPort > 0 ? apiPort : super.getServerPort();
+    }
+
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
         return new Consumer(endpoint, processor, getHandlers(),
