@@ -14,6 +14,7 @@ import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
 import io.asynctablequery.api.Links;
 import io.asynctablequery.api.LongPoll;
+import io.asynctablequery.api.OpenApiDocument;
 import io.asynctablequery.api.ProblemResponses;
 import io.asynctablequery.api.RouterProblems;
 import io.asynctablequery.api.SubmitRequests;
@@ -127,6 +128,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("eventStream", new EventStream(watchers, retryAfter));
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses(retryAfter));
+        registry.bind("openApiDocument", new OpenApiDocument());
 
         if (QUEUE.equals(dispatch)) {
             QueueServiceClient queues = storage.queues(storageTimeout, maxRetries);

@@ -11,6 +11,7 @@ import io.asynctablequery.support.ApiClient;
 import io.asynctablequery.support.ApiTestSupport;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.OpenApiContract;
 import io.asynctablequery.support.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -161,6 +162,16 @@ class ApiKeyAccessTest extends ApiTestSupport {
             assertFalse(answer.body().contains("at io.") || answer.body().contains(ALICE) || answer.body().contains(BOB));
         }
         assertEquals(jobsBefore, root.jobCount());
+    }
+
+    @Test
+    void everyOperationOfTheOpenApiDocumentNeedsAKey() {
+        for (OpenApiContract.Operation operation : OpenApiContract.shared().operations()) {
+            String path = operation.template().replace("{id}", UUID.randomUUID().toString());
+            HttpResult answer = api.send(operation.method(), path, "POST".equals(operation.method()) ? "" : null);
+            assertEquals(401, answer.status(), operation.id() + ": " + answer);
+            assertEquals("Missing or invalid credential.", answer.json().get("detail").asText());
+        }
     }
 
     @Test

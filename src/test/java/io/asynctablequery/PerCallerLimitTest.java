@@ -44,6 +44,10 @@ class PerCallerLimitTest extends ApiTestSupport {
             assertNotNull(refused.header("Retry-After"));
             assertEquals("application/problem+json", refused.contentType());
             assertEquals(alicesJobs, alice.jobCount());
+            HttpResult refusedPost = alice.post("/api/submit/query", "s=01%2F01%2F2021&e=02%2F01%2F2021",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(429, refusedPost.status(), refusedPost.toString());
+            assertEquals(alicesJobs, alice.jobCount());
 
             assertEquals(202, bob.get("/api/submit/query?" + query("01/01/2021", "02/01/2021")).status());
             assertEquals(202, root.get("/api/submit/query?" + query("01/01/2021", "02/01/2021")).status());

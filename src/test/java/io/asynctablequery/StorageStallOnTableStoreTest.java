@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Storage that stalls is not waited on forever: with the job table behind a stalled connection, status,
- * submit and list answer 503 with Retry-After within {@code api.storage-timeout} (plus a little), change
+ * submit, list, result, terminate and purge answer 503 with Retry-After within {@code api.storage-timeout} (plus a little), change
  * nothing, and work again once storage does.
  */
 class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
@@ -46,6 +46,11 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         assertUnavailableInTime(() -> get("/api/operations/" + id + "?wait=10"));
         assertUnavailableInTime(() -> get("/api/submit/query?" + query("01/02/2024", "02/02/2024")));
         assertUnavailableInTime(() -> get("/api/status?top=10"));
+        assertUnavailableInTime(() -> get("/api/results/" + id));
+        assertUnavailableInTime(() -> post("/api/status/" + id + "/terminate?reason=stalled", ""));
+        assertUnavailableInTime(() -> delete("/api/status/" + id));
+        assertUnavailableInTime(() -> post("/api/submit/query", "{\"s\":\"01/02/2024\",\"e\":\"02/02/2024\"}",
+                "Content-Type", "application/json"));
 
         storage.pass();
         assertEquals(200, get("/api/status/" + id).status());

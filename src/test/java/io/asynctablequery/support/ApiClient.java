@@ -58,7 +58,10 @@ public class ApiClient {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return HttpResult.of(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            HttpRequest built = request.build();
+            HttpResult result = HttpResult.of(HTTP.send(built, HttpResponse.BodyHandlers.ofString()));
+            OpenApiContract.shared().check(method, built.uri(), result);
+            return result;
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed", e);
         } catch (InterruptedException e) {
