@@ -41,6 +41,7 @@ public class JobRunner {
     private volatile boolean handingBack;
     private int running;
     private final Set<String> runningHere = new HashSet<>();
+    private final Instant startedAt;
 
     /**
      * @param stopCheckInterval how often a running scan re-reads its job to see a terminate (zero: every page)
@@ -55,6 +56,7 @@ public class JobRunner {
         this.timeout = timeout;
         this.stopCheckInterval = stopCheckInterval;
         this.failuresRedelivered = failuresRedelivered;
+        this.startedAt = store.now();
     }
 
     /**
@@ -214,14 +216,15 @@ public class JobRunner {
     }
 
     /**
-     * Unfinished jobs set back to Pending, to be queued again after a restart; not those this instance has
-     * begun running since it started.
+     * Unfinished jobs left from before this instance started, set back to Pending, to be queued again after a
+     * restart; not jobs submitted since (they are queued already), nor those this instance runs.
      */
     public List<JobTicket> resumable() {
         return store.unfinished().stream()
-                .filter(job -> !isRunningHere(job.id()))
+                .filter(job -> job.createdTime().isBefore(startedAt) && !isRunningHere(job.id()))
                 .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
-                        ? current.pending(store.now()) : current).map(JobStore.Change::after).orElse(null))
+                        && !isRunningHere(current.id()) ? current.pending(store.now()) : current)
+                        .map(JobStore.Change::after).orElse(null))
                 .filter(job -> job != null && job.status() == JobStatus.Pending)
                 .map(JobTicket::of)
                 .toList();

@@ -3,6 +3,7 @@ package io.asynctablequery.operations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -17,7 +18,19 @@ import org.apache.camel.main.MainListenerSupport;
  * the API's server (as Camel does when the two ports are set equal). Registered with
  * {@code camel.main.main-listener-classes}; runs after Camel Main has read its properties.
  */
-public class ManagementPort extends MainListenerSupport {
+public class ManagementPort extends MainListenerSupport implements CamelContextAware {
+
+    private CamelContext camelContext;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
@@ -25,7 +38,7 @@ public class ManagementPort extends MainListenerSupport {
         if (management.isEnabled()) {
             return; // Camel Main has set it up on its own port
         }
-        CamelContext context = main.getCamelContext();
+        CamelContext context = main.getCamelContext() != null ? main.getCamelContext() : camelContext;
         management.setEnabled(true);
         management.setPort(main.configure().httpServer().getPort());
         String metricsPath = main.configure().metrics().getPath();
