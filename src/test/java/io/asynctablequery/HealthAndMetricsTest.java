@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.support.ApiClient;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.Observe;
 import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +36,8 @@ class HealthAndMetricsTest extends StorageFaultTestSupport {
         HttpResult ready = Wait.forValue("ready", Duration.ofSeconds(20),
                 () -> management.get("/observe/health/ready"), answer -> answer.status() == 200);
         assertEquals("UP", ready.json().get("status").asText());
-        assertEquals("UP", check(ready.json(), "audit-table").get("status").asText());
-        assertEquals("UP", check(ready.json(), "job-store").get("status").asText());
+        assertEquals("UP", Observe.check(ready.json(), "audit-table").get("status").asText());
+        assertEquals("UP", Observe.check(ready.json(), "job-store").get("status").asText());
 
         storage.stall();
         long stalledAt = System.nanoTime();
@@ -46,8 +45,8 @@ class HealthAndMetricsTest extends StorageFaultTestSupport {
                 () -> management.get("/observe/health/ready"), answer -> answer.status() == 503);
         assertTrue(System.nanoTime() - stalledAt < Duration.ofSeconds(15).toNanos());
         assertEquals("DOWN", down.json().get("status").asText());
-        assertEquals("DOWN", check(down.json(), "audit-table").get("status").asText(), down.body());
-        assertEquals("DOWN", check(down.json(), "job-store").get("status").asText(), down.body());
+        assertEquals("DOWN", Observe.check(down.json(), "audit-table").get("status").asText(), down.body());
+        assertEquals("DOWN", Observe.check(down.json(), "job-store").get("status").asText(), down.body());
         HttpResult live = management.get("/observe/health/live");
         assertEquals(200, live.status(), live.toString());
         assertEquals("UP", live.json().get("status").asText());
@@ -78,19 +77,21 @@ class HealthAndMetricsTest extends StorageFaultTestSupport {
         assertEquals(rows.rows().stream().filter(row -> row.getProperty(AuditRows.REQUIRED) != null).count(), scanned);
         String after = metrics();
 
-        assertEquals(1, value(after, "audit_jobs_submitted_total") - value(before, "audit_jobs_submitted_total"));
-        String completed = "audit_jobs_finished_total{status=\"Completed\"}";
-        assertEquals(1, value(after, completed) - value(before, completed));
-        String durations = "audit_job_duration_seconds_count{status=\"Completed\"}";
-        assertEquals(1, value(after, durations) - value(before, durations));
+        assertEquals(1, delta(before, after, "audit_jobs_submitted_total"));
+        assertEquals(1, delta(before, after, "audit_jobs_finished_total{status=\"Completed\"}"));
+        assertEquals(1, delta(before, after, "audit_job_duration_seconds_count{status=\"Completed\"}"));
         assertTrue(after.contains("audit_job_duration_seconds_bucket{status=\"Completed\",le=\"600.0\"}"), after);
-        assertEquals(scanned, value(after, "audit_scan_entities_total") - value(before, "audit_scan_entities_total"));
-        assertEquals(0, value(after, "audit_jobs_running"));
-        assertEquals(0, value(after, "audit_jobs_pending"));
-        assertEquals(0, value(after, "audit_waits_held"));
-        assertTrue(value(after, "audit_storage_retries_total") >= 0);
+        assertEquals(scanned, delta(before, after, "audit_scan_entities_total"));
+        assertEquals(0, Observe.metric(after, "audit_jobs_running"));
+        assertEquals(0, Observe.metric(after, "audit_jobs_pending"));
+        assertEquals(0, Observe.metric(after, "audit_waits_held"));
+        assertTrue(Observe.metric(after, "audit_storage_retries_total") >= 0);
         assertTrue(after.contains("jvm_memory_used_bytes"), "JVM metrics are served too");
         assertTrue(after.contains("camel_exchanges_total"), "Camel's metrics are served too");
+    }
+
+    private static double delta(String before, String after, String series) {
+        return Observe.metric(after, series) - Observe.metric(before, series);
     }
 
     private String metrics() {
@@ -100,21 +101,5 @@ class HealthAndMetricsTest extends StorageFaultTestSupport {
         return scrape.body();
     }
 
-    private static double value(String scrape, String series) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(series) + "(?:\\{[^}]*})? ([0-9.eE+-]+|NaN)$")
-                .matcher(scrape);
-        if (!line.find()) {
-            throw new AssertionError(series + " is not in the scrape:\n" + scrape);
-        }
-        return Double.parseDouble(line.group(1));
-    }
 
-    private static JsonNode check(JsonNode health, String name) {
-        for (JsonNode check : health.get("checks")) {
-            if (name.equals(check.get("name").asText())) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + health);
-    }
 }

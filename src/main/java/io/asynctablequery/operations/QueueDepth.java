@@ -1,6 +1,7 @@
 package io.asynctablequery.operations;
 
 import io.asynctablequery.DaemonThreads;
+import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueClient;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -43,7 +44,7 @@ public class QueueDepth implements IntSupplier {
 
     private void read() {
         try {
-            depth = queue.getPropertiesWithResponse(timeout, null).getValue().getApproximateMessagesCount();
+            depth = queue.getPropertiesWithResponse(timeout, Context.NONE).getValue().getApproximateMessagesCount();
             readAt = System.nanoTime();
         } catch (RuntimeException e) {
             LOG.debug("Job queue depth not read: {}", e.getClass().getSimpleName());
