@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * The OpenAPI document (SPEC §8) is the contract of the routes: it is served as it is, it validates, and the
- * routes of routes/ and the operations of the document are the same set of methods and paths. (Every response
+ * The OpenAPI document (SPEC §8) is the contract of the routes: it is served as it is, it validates, the
+ * routes of routes/ and the operations of the document are the same set of methods and paths, and what is
+ * outside it is a problem. (Every response
  * of every end-to-end test is held to the document by {@link OpenApiContract}; OpenApiCoverageIT checks that
  * every documented response was seen.)
  */
@@ -75,6 +77,18 @@ class OpenApiDocumentTest extends ApiTestSupport {
         OpenApiContract.shared().operations().forEach(op -> documented.add(op.method() + " " + op.template()));
         assertTrue(routes.size() >= 9, "routes found: " + routes);
         assertEquals(documented, routes);
+    }
+
+    @Test
+    void pathsAndMethodsOutsideTheDocumentAreProblems() {
+        HttpResult unknown = get("/api/nothing-here");
+        assertEquals(404, unknown.status(), unknown.toString());
+        assertEquals("application/problem+json", unknown.contentType());
+        HttpResult wrongMethod = send("PUT", "/api/status/" + UUID.randomUUID(), "");
+        assertEquals(405, wrongMethod.status(), wrongMethod.toString());
+        assertEquals("application/problem+json", wrongMethod.contentType());
+        assertTrue(wrongMethod.header("Allow").contains("GET") && wrongMethod.header("Allow").contains("DELETE"),
+                wrongMethod.header("Allow"));
     }
 
     @Test

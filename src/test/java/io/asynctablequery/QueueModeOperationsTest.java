@@ -39,7 +39,7 @@ class QueueModeOperationsTest extends ApiTestSupport {
 
         int jobs = 3;
         for (int i = 0; i < jobs; i++) {
-            submit("01/05/2024", "01/05/2024");
+            submit("01/05/2024", "02/05/2024");
         }
         // The depth is read in the background at most every 5 s: a scrape shows it within a few.
         Wait.until("audit_jobs_pending = " + jobs, Duration.ofSeconds(30), () -> pending() == jobs);
