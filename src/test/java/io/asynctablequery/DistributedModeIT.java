@@ -10,7 +10,7 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.jobs.Job;
-import io.asynctablequery.jobs.JobInput;
+import io.asynctablequery.query.DayRange;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.support.AppProcess;
@@ -166,7 +166,7 @@ class DistributedModeIT {
                 .buildClient();
         JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix, Duration.ofSeconds(5)),
                 10, Duration.ofHours(1), Clock.systemUTC());
-        Job job = store.submit(new JobInput(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null, null)
+        Job job = store.submit(new DayRange(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null, null)
                 .orElseThrow().job();
         QueueClient queue = new QueueClientBuilder().connectionString(azurite.connectionString())
                 .queueName("jobs-" + suffix).buildClient();

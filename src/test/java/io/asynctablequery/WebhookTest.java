@@ -11,6 +11,7 @@ import io.asynctablequery.support.ApiTestSupport;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.OpenApiContract;
 import io.asynctablequery.support.Wait;
 import io.asynctablequery.support.WebhookReceiver;
 import java.net.URLEncoder;
@@ -89,6 +90,7 @@ class WebhookTest extends ApiTestSupport {
         assertEquals(id, event.get("subject").asText());
         assertTrue(event.get("source").asText().endsWith("/api/status/" + id));
         assertEquals("Completed", event.at("/data/runtimeStatus").asText());
+        OpenApiContract.shared().requireSchema("the webhook's data", "Status", event.get("data").toString());
         assertEquals(rows.expectedCount("2023-06-01", "2023-06-02"), event.at("/data/result").asLong());
 
         JsonNode status = Wait.forValue("the delivery recorded", Duration.ofSeconds(10),
@@ -158,6 +160,7 @@ class WebhookTest extends ApiTestSupport {
         JsonNode event = JSON.readTree(receiver.receivedAt(path).get(0).body());
         assertEquals("io.asynctablequery.job.terminated", event.get("type").asText());
         assertEquals("Terminated", event.at("/data/runtimeStatus").asText());
+        OpenApiContract.shared().requireSchema("the webhook's data", "Status", event.get("data").toString());
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.asynctablequery.jobs.CallbackDelivery;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobError;
 import io.asynctablequery.jobs.JobStatus;
-import io.asynctablequery.jobs.Progress;
+import io.asynctablequery.query.Progress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

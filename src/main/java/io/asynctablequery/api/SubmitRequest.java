@@ -1,10 +1,10 @@
 package io.asynctablequery.api;
 
-import io.asynctablequery.jobs.JobInput;
+import io.asynctablequery.query.DayRange;
 
 /**
  * A valid submit: the normalised input, the client's idempotency key and the URL its webhook goes to, if it
  * sent them.
  */
-public record SubmitRequest(JobInput input, String idempotencyKey, String callbackUrl) {
+public record SubmitRequest(DayRange input, String idempotencyKey, String callbackUrl) {
 }

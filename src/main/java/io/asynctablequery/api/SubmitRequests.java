@@ -1,7 +1,7 @@
 package io.asynctablequery.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asynctablequery.jobs.JobInput;
+import io.asynctablequery.query.DayRange;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +42,7 @@ public class SubmitRequests {
             throw new ApiException(400, "Invalid date range: the end may be at most " + maxRangeDays
                     + " days after the start.");
         }
-        return new SubmitRequest(new JobInput(start, end), idempotencyKey(in), callbackUrl(in, body));
+        return new SubmitRequest(new DayRange(start, end), idempotencyKey(in), callbackUrl(in, body));
     }
 
     /** An optional {@code callbackUrl}, like s and e; given once, and to a place callbacks may go. */

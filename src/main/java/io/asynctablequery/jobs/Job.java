@@ -1,5 +1,7 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.query.Progress;
+import io.asynctablequery.query.DayRange;
 import java.time.Instant;
 
 /**
@@ -15,11 +17,11 @@ import java.time.Instant;
  * @param callback       how the webhook's delivery went so far; null before the job finished
  * @param startedTime    when a worker began running it (the job timeout counts from here)
  */
-public record Job(String id, JobInput input, JobStatus status, Progress progress, Long result, JobError error,
+public record Job(String id, DayRange input, JobStatus status, Progress progress, Long result, JobError error,
                   String reason, String idempotencyKey, String owner, String callbackUrl, CallbackDelivery callback,
                   Instant createdTime, Instant startedTime, Instant lastUpdatedTime) {
 
-    public static Job pending(String id, JobInput input, String idempotencyKey, String owner, String callbackUrl,
+    public static Job pending(String id, DayRange input, String idempotencyKey, String owner, String callbackUrl,
                               Instant now) {
         return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
                 idempotencyKey, owner, callbackUrl, null, now, null, now);

@@ -1,5 +1,7 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.query.Progress;
+import io.asynctablequery.query.DayRange;
 import com.azure.data.tables.models.TableEntity;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,7 +58,7 @@ final class JobEntities {
         String errorCode = text(entity, "ErrorCode");
         Number retryAttempts = number(entity, "RetryAttempts");
         return new Job(text(entity, "JobId"),
-                new JobInput(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
+                new DayRange(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
                 JobStatus.valueOf(text(entity, STATUS)),
                 new Progress(number(entity, "PartitionsTotal").intValue(), number(entity, "PartitionsDone").intValue(),
                         number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue(),

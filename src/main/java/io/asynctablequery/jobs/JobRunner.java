@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.query.Progress;
 import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.query.ScanFailedException;
 import io.asynctablequery.query.ScanListener;

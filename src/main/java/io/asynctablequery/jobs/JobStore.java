@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.query.DayRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,12 +92,12 @@ public class JobStore {
      *
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
-    public Optional<Submission> submit(JobInput input, String idempotencyKey, String owner) {
+    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner) {
         return submit(input, idempotencyKey, owner, null);
     }
 
     /** As above, with the URL its webhook goes to when it finishes. */
-    public Optional<Submission> submit(JobInput input, String idempotencyKey, String owner, String callbackUrl) {
+    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner, String callbackUrl) {
         return submitScoped(input, idempotencyKey == null || owner == null ? idempotencyKey
                 : owner + "\n" + idempotencyKey, owner, callbackUrl);
     }
@@ -106,7 +107,7 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitScoped(JobInput input, String idempotencyKey, String owner,
+    private Optional<Submission> submitScoped(DayRange input, String idempotencyKey, String owner,
                                               String callbackUrl) {
         String id = UUID.randomUUID().toString();
         if (idempotencyKey != null) {

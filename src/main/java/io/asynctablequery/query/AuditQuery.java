@@ -8,9 +8,6 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
-import io.asynctablequery.jobs.JobError;
-import io.asynctablequery.jobs.JobInput;
-import io.asynctablequery.jobs.Progress;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +81,7 @@ public class AuditQuery {
      * @param deadline when the scan must give up with code {@code Timeout}
      * @throws ScanFailedException when the table is missing, storage cannot be reached, or time ran out
      */
-    public ScanResult countDistinct(JobInput input, Instant deadline, ScanListener listener) {
+    public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
         List<AuditFilter.Slice> slices = filter.slices(input.start(), input.end(), sliceDays);
         Scan scan = new Scan(slices, input.days(), listener);
         List<CompletableFuture<Void>> runners = new ArrayList<>();
@@ -96,11 +93,11 @@ public class AuditQuery {
             CompletableFuture.allOf(runners.toArray(CompletableFuture[]::new)).get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             scan.stop.set(true);
-            throw new ScanFailedException(JobError.TIMEOUT, "The query did not finish within the job timeout.", e);
+            throw new ScanFailedException(ScanFailedException.TIMEOUT, "The query did not finish within the job timeout.", e);
         } catch (InterruptedException e) {
             scan.stop.set(true);
             Thread.currentThread().interrupt();
-            throw new ScanFailedException(JobError.INTERNAL, "The query was interrupted.", e);
+            throw new ScanFailedException(ScanFailedException.INTERNAL, "The query was interrupted.", e);
         } catch (ExecutionException e) {
             scan.stop.set(true);
             throw describe(e.getCause());
@@ -266,21 +263,21 @@ public class AuditQuery {
                     && tableError.getValue().getErrorCode() != null ? tableError.getValue().getErrorCode().toString()
                     : "";
             if (status == 404) {
-                return new ScanFailedException(JobError.TABLE_NOT_FOUND,
+                return new ScanFailedException(ScanFailedException.TABLE_NOT_FOUND,
                         "Table '" + tableName + "' was not found in the storage account at " + endpoint + ".", e);
             }
-            return new ScanFailedException(JobError.STORAGE_ERROR, "Azure Table Storage at " + endpoint
+            return new ScanFailedException(ScanFailedException.STORAGE_ERROR, "Azure Table Storage at " + endpoint
                     + " answered HTTP " + status + (code.isEmpty() ? "" : " (" + code + ")") + " for table '"
                     + tableName + "'.", e);
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof IOException || cause instanceof TimeoutException) {
-                return new ScanFailedException(JobError.STORAGE_UNREACHABLE,
+                return new ScanFailedException(ScanFailedException.STORAGE_UNREACHABLE,
                         "Could not reach Azure Table Storage at " + endpoint + " (" + cause.getClass().getSimpleName()
                                 + ").", failure);
             }
         }
         LOG.error("Table query on '{}' failed", tableName, failure);
-        return new ScanFailedException(JobError.INTERNAL, "The table query failed unexpectedly.", failure);
+        return new ScanFailedException(ScanFailedException.INTERNAL, "The table query failed unexpectedly.", failure);
     }
 }

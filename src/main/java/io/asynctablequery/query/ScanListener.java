@@ -1,6 +1,5 @@
 package io.asynctablequery.query;
 
-import io.asynctablequery.jobs.Progress;
 
 /** What a running scan asks of its job: whether to stop, and where to report progress. */
 public interface ScanListener {

@@ -1,5 +1,7 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.query.Progress;
+import io.asynctablequery.query.DayRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The Azure-Table-backed job repository against the real Azurite. */
 class TableJobRepositoryTest {
 
-    private static final JobInput INPUT = new JobInput(LocalDate.of(2021, 1, 1), LocalDate.of(2021, 1, 31));
+    private static final DayRange INPUT = new DayRange(LocalDate.of(2021, 1, 1), LocalDate.of(2021, 1, 31));
     private final CamelContext camel = new DefaultCamelContext();
     private final TableServiceClient service = new TableServiceClientBuilder()
             .connectionString(Azurite.shared().connectionString()).buildClient();

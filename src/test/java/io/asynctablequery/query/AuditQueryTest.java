@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import io.asynctablequery.jobs.JobError;
-import io.asynctablequery.jobs.JobInput;
-import io.asynctablequery.jobs.Progress;
 import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.AuditRows;
 import java.time.Duration;
@@ -51,8 +49,8 @@ class AuditQueryTest {
         return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, parallelism, 7, Duration.ofSeconds(10));
     }
 
-    private static JobInput june() {
-        return new JobInput(LocalDate.of(2023, 6, 1), LocalDate.of(2023, 6, 30));
+    private static DayRange june() {
+        return new DayRange(LocalDate.of(2023, 6, 1), LocalDate.of(2023, 6, 30));
     }
 
     @Test
@@ -76,7 +74,7 @@ class AuditQueryTest {
     @Test
     void aStopIsHonouredWithinOnePageOfResults() {
         AtomicInteger checks = new AtomicInteger();
-        JobInput bigDayOnly = new JobInput(LocalDate.parse(BIG_DAY), LocalDate.parse(BIG_DAY));
+        DayRange bigDayOnly = new DayRange(LocalDate.parse(BIG_DAY), LocalDate.parse(BIG_DAY));
 
         // The first check lets the scan start; every later one (after each page) says stop.
         ScanResult result = query(1).countDistinct(bigDayOnly, Instant.now().plusSeconds(60),

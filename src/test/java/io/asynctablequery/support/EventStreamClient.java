@@ -29,6 +29,7 @@ public final class EventStreamClient {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> closed;
     private volatile HttpResponse<Stream<String>> response;
+    private volatile AssertionError invalid;
 
     private EventStreamClient(String url, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
@@ -55,9 +56,14 @@ public final class EventStreamClient {
             if (line.isEmpty()) {
                 if (data.length() > 0) {
                     try {
+                        if ("status".equals(name)) { // the status document, as the OpenAPI document declares it
+                            OpenApiContract.shared().requireSchema("event " + name, "Status", data.toString());
+                        }
                         events.add(new Event(name, JSON.readTree(data.toString()), System.nanoTime()));
                     } catch (IOException e) {
-                        throw new AssertionError("event data is not JSON: " + data, e);
+                        invalid = new AssertionError("event data is not JSON: " + data, e);
+                    } catch (AssertionError e) {
+                        invalid = e;
                     }
                 }
                 name = "message";
@@ -72,7 +78,11 @@ public final class EventStreamClient {
         }
     }
 
+    /** The events so far; fails when one was not what the OpenAPI document declares. */
     public List<Event> events() {
+        if (invalid != null) {
+            throw invalid;
+        }
         return new ArrayList<>(events);
     }
 

@@ -160,6 +160,11 @@ public final class OpenApiContract {
         seen.add(operation.id() + " " + response.status());
     }
 
+    /** Holds a JSON document the API sent outside a plain response (an event's data) to a schema of the document. */
+    public void requireSchema(String what, String schemaName, String json) {
+        validate(what, new ObjectMapper().createObjectNode().put("$ref", "#/components/schemas/" + schemaName), json);
+    }
+
     private void validate(String what, JsonNode schema, String body) {
         Object instance = new io.vertx.core.json.JsonArray("[" + body + "]").getValue(0);
         JsonObject ref = schema.has("$ref") ? new JsonObject().put("$ref", BASE + schema.get("$ref").asText())

@@ -1,4 +1,4 @@
-package io.asynctablequery.jobs;
+package io.asynctablequery.query;
 
 /**
  * How far a scan has come; shown as the status document's {@code customStatus}.

@@ -1,10 +1,10 @@
-package io.asynctablequery.jobs;
+package io.asynctablequery.query;
 
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 
-/** The normalised input of a job: the first and the last day (both included) of the range. */
-public record JobInput(LocalDate start, LocalDate end) {
+/** A range of whole days to scan, the first and the last day both included (a job's normalised input). */
+public record DayRange(LocalDate start, LocalDate end) {
 
     /** Number of day partitions the range spans, the end day included. */
     public int days() {
