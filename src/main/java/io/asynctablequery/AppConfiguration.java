@@ -28,6 +28,7 @@ import io.asynctablequery.jobs.MemoryJobRepository;
 import io.asynctablequery.jobs.QueueConsumerErrors;
 import io.asynctablequery.jobs.QueueLeases;
 import io.asynctablequery.jobs.TableJobRepository;
+import io.asynctablequery.monitor.MonitorPage;
 import io.asynctablequery.operations.AuditMetrics;
 import io.asynctablequery.operations.JobStateLog;
 import io.asynctablequery.operations.QueueDepth;
@@ -129,6 +130,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses(retryAfter));
         registry.bind("openApiDocument", new OpenApiDocument());
+        registry.bind("monitorPage", new MonitorPage());
 
         if (QUEUE.equals(dispatch)) {
             QueueServiceClient queues = storage.queues(storageTimeout, maxRetries);

@@ -64,7 +64,7 @@ class OpenApiDocumentTest extends ApiTestSupport {
                     Map<?, ?> route = (Map<?, ?>) ((Map<?, ?>) node).get("route");
                     Map<?, ?> from = route == null ? null : (Map<?, ?>) route.get("from");
                     String uri = from == null ? "" : String.valueOf(from.get("uri"));
-                    if (uri.startsWith("platform-http:")) {
+                    if (uri.startsWith("platform-http:/api")) { // the API (the monitor page is not part of it)
                         Map<?, ?> parameters = (Map<?, ?>) from.get("parameters");
                         for (String method : String.valueOf(parameters.get("httpMethodRestrict")).split(",")) {
                             routes.add(method.strip() + " " + uri.substring("platform-http:".length()));

@@ -1,0 +1,201 @@
+package io.asynctablequery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.Browser;
+import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.StorageFaultTestSupport;
+import io.asynctablequery.support.Wait;
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The monitor page (SPEC §9) in a real browser (headless Chromium) against the real app and Azurite, storage
+ * behind the fault proxy so that a job can be slowed or held: start a query from the form, see it finish with
+ * the count computed from the seeded rows, watch its progress bar move, terminate and purge from the page, a
+ * phone-sized window. After each test: no console error, no request to another origin.
+ */
+class MonitorPageTest extends StorageFaultTestSupport {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private Browser browser;
+    private final AuditRows rows = new AuditRows();
+
+    @Override
+    protected void configure(Properties properties) {
+        properties.setProperty("audit.scan-slice-days", "1"); // a page per day: the progress moves in steps
+        properties.setProperty("audit.scan-parallelism", "1");
+    }
+
+    @BeforeAll
+    void openBrowserAndSeed() {
+        LocalDate day = LocalDate.of(2022, 3, 1);
+        for (int i = 0; i < 40; i++) {
+            rows.add(day.plusDays(i).toString(), "C", "id-" + (i % 17));
+        }
+        rows.add("2022-03-05", null, "no-cert");
+        seed(rows);
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void closeBrowser() {
+        browser.close();
+    }
+
+    @AfterEach
+    void theBrowserSawNoErrorAndStayedOnThisOrigin() {
+        storage.pass();
+        browser.resize(1280, 900);
+        assertEquals(List.of(), browser.consoleErrors());
+        URI base = URI.create(base());
+        for (URI request : browser.requests()) {
+            if (!"data".equals(request.getScheme())) { // the browser's own inline images are no request
+                assertEquals(base.getScheme() + "://" + base.getAuthority(),
+                        request.getScheme() + "://" + request.getAuthority(), "request to another origin");
+            }
+        }
+    }
+
+    @Test
+    void theFormStartsAQueryAndItsRowShowsTheResult() {
+        HttpResult page = get("/");
+        assertEquals(200, page.status());
+        assertTrue(page.header("Content-Security-Policy").contains("connect-src 'self'"));
+        assertTrue(page.header("Content-Security-Policy").contains("script-src 'self'"));
+        assertEquals("nosniff", page.header("X-Content-Type-Options"));
+
+        browser.driver.get(base() + "/");
+        startFromTheForm("2022-03-01", "2022-03-20");
+        Wait.until("the job Completed on the page", DEADLINE, () -> "Completed".equals(newest("dataset.state")));
+        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-03-20")), newest("result"));
+        assertTrue(String.valueOf(newest("text")).contains("Completed"), "the state is shown as text, not by colour alone");
+        browser.screenshot("monitor-completed");
+    }
+
+    @Test
+    void theProgressBarMovesWhileAJobRuns() {
+        storage.delay(150); // every storage request takes a while: 40 one-day pages take seconds
+        browser.driver.get(base() + "/");
+        startFromTheForm("2022-03-01", "2022-04-09");
+        Set<Integer> seen = new TreeSet<>();
+        Wait.until("the job finished on the page", Duration.ofSeconds(90), () -> {
+            Object progress = newest("progress");
+            if (progress != null) {
+                seen.add(Integer.parseInt(String.valueOf(progress)));
+            }
+            return "Completed".equals(newest("dataset.state"));
+        });
+        browser.screenshot("monitor-progress-done");
+        long between = seen.stream().filter(value -> value > 0 && value < 100).count();
+        assertTrue(between >= 2, "progress values seen on the page: " + seen);
+        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-04-09")), newest("result"));
+    }
+
+    @Test
+    void aRunningJobIsTerminatedFromThePage() {
+        storage.stall(); // the job stays Running on a storage call that does not answer
+        String id = submit("01/03/2022", "10/03/2022");
+        awaitStatus(id, "Running");
+        browser.driver.get(base() + "/");
+        openDetail(id);
+        browser.find("terminate").click();
+        browser.driver.switchTo().alert().accept();
+        Wait.until("Terminated on the page", DEADLINE, () -> "Terminated".equals(browser.script(
+                "const r = document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\"); return r && r.dataset.state;",
+                id)));
+        assertEquals("Terminated", get("/api/status/" + id).json().get("runtimeStatus").asText());
+        browser.screenshot("monitor-terminated");
+    }
+
+    @Test
+    void aFinishedJobIsPurgedFromThePage() {
+        String id = submit("01/03/2022", "03/03/2022");
+        JsonNode done = awaitFinished(id);
+        assertEquals("Completed", done.get("runtimeStatus").asText());
+        browser.driver.get(base() + "/");
+        openDetail(id);
+        assertTrue(browser.find("detail-document").getText().contains("\"result\": "
+                + rows.expectedCount("2022-03-01", "2022-03-03")), browser.find("detail-document").getText());
+        browser.find("purge").click();
+        browser.driver.switchTo().alert().accept();
+        Wait.until("the row gone", DEADLINE, () -> browser.driver.findElements(
+                By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
+        assertEquals(404, get("/api/status/" + id).status());
+    }
+
+    @Test
+    void theStateFilterShowsOnlyThatState() {
+        String failed = submit("01/03/2022", "02/03/2022");
+        awaitFinished(failed);
+        storage.stall();
+        String terminated = submit("01/03/2022", "02/03/2022");
+        post("/api/status/" + terminated + "/terminate", "");
+        storage.pass();
+        browser.driver.get(base() + "/");
+        Wait.until("rows shown", DEADLINE, () -> newest("text") != null);
+        new Select(browser.find("state-filter")).selectByVisibleText("Terminated");
+        Wait.until("only Terminated rows", DEADLINE, () -> Boolean.TRUE.equals(browser.script(
+                "const states = [...document.querySelectorAll('#job-rows tr')].map(r => r.dataset.state);"
+                        + "return states.length > 0 && states.every(s => s === 'Terminated');")));
+        assertTrue(row(terminated) != null, "the terminated job is listed");
+        assertTrue(row(failed) == null, "the completed job is filtered out");
+    }
+
+    @Test
+    void onAPhoneThePageDoesNotScrollSideways() {
+        submit("01/03/2022", "02/03/2022");
+        browser.resize(375, 812);
+        browser.driver.get(base() + "/");
+        Wait.until("rows shown", DEADLINE, () -> newest("text") != null);
+        Number overflow = (Number) browser.script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        browser.screenshot("monitor-phone");
+        assertTrue(overflow.intValue() <= 0, "horizontal overflow of " + overflow + " px");
+    }
+
+    private void startFromTheForm(String start, String end) {
+        // Date inputs take the value in ISO form whatever the browser's locale shows.
+        browser.script("document.getElementById('start').value = arguments[0];"
+                + "document.getElementById('end').value = arguments[1];", start, end);
+        browser.find("submit").click();
+        Wait.until("the page says the job started", DEADLINE,
+                () -> browser.find("message").getText().startsWith("Job "));
+    }
+
+    private void openDetail(String id) {
+        Wait.until("the job's row", DEADLINE, () -> row(id) != null);
+        row(id).findElement(By.cssSelector("button.job-link")).click();
+        Wait.until("the job's detail", DEADLINE, () -> browser.find("detail-id").getText().equals(id));
+    }
+
+    private WebElement row(String id) {
+        List<WebElement> found = browser.driver.findElements(By.cssSelector("tr[data-id='" + id + "']"));
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** One thing of the newest row, read in the page (rows are redrawn as events arrive): null without rows. */
+    private Object newest(String what) {
+        return browser.script("const r = document.querySelector('#job-rows tr'); if (!r) return null;"
+                + "switch (arguments[0]) {"
+                + " case 'dataset.state': return r.dataset.state;"
+                + " case 'result': return r.querySelector('td.result').textContent;"
+                + " case 'progress': return String(r.querySelector('progress').value);"
+                + " default: return r.textContent; }", what);
+    }
+}
