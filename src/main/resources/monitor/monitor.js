@@ -25,8 +25,11 @@ function authHeaders() {
   return c.kind === 'bearer' ? { Authorization: 'Bearer ' + c.value } : { 'x-functions-key': c.value };
 }
 
+let asking = null;          // the open prompt: concurrent 401s wait for the same one
+
 function askForCredential(scheme) {
-  return new Promise((resolve) => {
+  if (asking) return asking;
+  asking = new Promise((resolve) => {
     const dialog = el('credential-dialog');
     el('credential-label').textContent = scheme === 'bearer' ? 'Entra ID access token' : 'API key';
     el('credential-help').textContent = scheme === 'bearer'
@@ -36,11 +39,15 @@ function askForCredential(scheme) {
     el('credential-form').onsubmit = () => {
       const value = el('credential').value.trim();
       if (value) sessionStorage.setItem(CREDENTIAL_KEY, JSON.stringify({ kind: scheme, value }));
-      resolve();
     };
+    dialog.addEventListener('close', () => { // submitted, or dismissed with Escape
+      asking = null;
+      resolve();
+    }, { once: true });
     dialog.showModal();
     el('credential').focus();
   });
+  return asking;
 }
 
 // --- Talking to the API -------------------------------------------------------------------------------
@@ -118,7 +125,7 @@ function render(job) {
   open.textContent = job.id.slice(0, 8);
   open.title = 'Open job ' + job.id;
   open.setAttribute('aria-label', 'Open job ' + job.id);
-  open.addEventListener('click', () => openDetail(job.id));
+  open.addEventListener('click', () => openDetail(job.id).catch((e) => say(e.message, true)));
   row.append(cell('Job', open));
 
   const state = document.createElement('span');
@@ -184,7 +191,9 @@ function watch(job) {
   stream(job.id, controller).catch(() => {}).finally(() => {
     streams.delete(job.id);
     const known = rows.get(job.id);
-    if (known && !FINISHED.has(known.job.runtimeStatus)) setTimeout(() => refreshJob(job.id), 2000);
+    if (known && !FINISHED.has(known.job.runtimeStatus)) {
+      setTimeout(() => refreshJob(job.id).catch((e) => say(e.message, true)), 2000);
+    }
   });
 }
 
@@ -288,7 +297,13 @@ function closeDetail() {
 // --- Submit ---------------------------------------------------------------------------------------------
 async function submit(event) {
   event.preventDefault();
-  const response = await api('POST', '/api/submit/query', { body: { s: el('start').value, e: el('end').value } });
+  let response;
+  try {
+    response = await api('POST', '/api/submit/query', { body: { s: el('start').value, e: el('end').value } });
+  } catch (e) {
+    say(e.message, true);
+    return;
+  }
   if (response.status === 202 || response.status === 200) {
     const accepted = await response.json();
     say('Job ' + accepted.id + ' started.');
@@ -304,11 +319,12 @@ function init() {
   el('start').value = monthAgo.toISOString().slice(0, 10);
   el('end').value = today.toISOString().slice(0, 10);
   el('submit-form').addEventListener('submit', submit);
-  el('state-filter').addEventListener('change', () => loadJobs(false));
-  el('refresh').addEventListener('click', () => loadJobs(false));
-  el('more').addEventListener('click', () => loadJobs(true));
-  el('terminate').addEventListener('click', terminate);
-  el('purge').addEventListener('click', purge);
+  const load = (append) => loadJobs(append).catch((e) => say(e.message, true));
+  el('state-filter').addEventListener('change', () => load(false));
+  el('refresh').addEventListener('click', () => load(false));
+  el('more').addEventListener('click', () => load(true));
+  el('terminate').addEventListener('click', () => terminate().catch((e) => say(e.message, true)));
+  el('purge').addEventListener('click', () => purge().catch((e) => say(e.message, true)));
   el('close-detail').addEventListener('click', closeDetail);
   setInterval(() => { // the durations of unfinished jobs tick
     for (const { row, job } of rows.values()) {
@@ -316,7 +332,7 @@ function init() {
     }
   }, 1000);
   showWho();
-  loadJobs(false).catch((e) => say(e.message, true));
+  load(false);
 }
 
 init();
