@@ -34,8 +34,7 @@ public class JobStateLog implements JobStore.Listener {
         LoggingEventBuilder line = line(after);
         long millis = Duration.between(after.createdTime(), after.lastUpdatedTime()).toMillis();
         String outcome = after.result() != null ? ", result " + after.result()
-                : after.error() != null ? ", error " + after.error().code()
-                : after.reason() != null ? ", terminated" : "";
+                : after.error() != null ? ", error " + after.error().code() : "";
         line.log("Job {} {}, owner {}, after {} s, {} entities scanned{}", after.id(), after.status(), owner(after),
                 millis / 1000.0, entities(after), outcome);
     }
