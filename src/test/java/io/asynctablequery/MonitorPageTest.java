@@ -158,6 +158,26 @@ class MonitorPageTest extends StorageFaultTestSupport {
     }
 
     @Test
+    void moreJobsThanAPageArePagedWithTheContinuationToken() {
+        for (int i = 0; i < 22; i++) {
+            submit("01/03/2022", "02/03/2022");
+        }
+        int jobs = jobCount();
+        browser.driver.get(base() + "/");
+        Wait.until("a first page of 20 rows", DEADLINE, () -> rowCount() == 20);
+        assertTrue(browser.find("more").isDisplayed(), "More is offered");
+        while (browser.find("more").isDisplayed()) {
+            int before = rowCount();
+            browser.find("more").click();
+            Wait.until("the next page", DEADLINE, () -> rowCount() > before);
+        }
+        assertEquals(jobs, rowCount());
+        Object distinct = browser.script("return new Set([...document.querySelectorAll('#job-rows tr')]"
+                + ".map(r => r.dataset.id)).size;");
+        assertEquals(jobs, ((Number) distinct).intValue(), "no job twice");
+    }
+
+    @Test
     void onAPhoneThePageDoesNotScrollSideways() {
         submit("01/03/2022", "02/03/2022");
         browser.resize(375, 812);
@@ -182,6 +202,10 @@ class MonitorPageTest extends StorageFaultTestSupport {
         Wait.until("the job's row", DEADLINE, () -> row(id) != null);
         row(id).findElement(By.cssSelector("button.job-link")).click();
         Wait.until("the job's detail", DEADLINE, () -> browser.find("detail-id").getText().equals(id));
+    }
+
+    private int rowCount() {
+        return ((Number) browser.script("return document.querySelectorAll('#job-rows tr').length;")).intValue();
     }
 
     private WebElement row(String id) {
