@@ -116,9 +116,7 @@ class MonitorPageTest extends StorageFaultTestSupport {
         openDetail(id);
         browser.find("terminate").click();
         browser.driver.switchTo().alert().accept();
-        Wait.until("Terminated on the page", DEADLINE, () -> "Terminated".equals(browser.script(
-                "const r = document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\"); return r && r.dataset.state;",
-                id)));
+        Wait.until("Terminated on the page", DEADLINE, () -> "Terminated".equals(browser.jobState(id)));
         assertEquals("Terminated", get("/api/status/" + id).json().get("runtimeStatus").asText());
         browser.screenshot("monitor-terminated");
     }
@@ -134,8 +132,7 @@ class MonitorPageTest extends StorageFaultTestSupport {
                 + rows.expectedCount("2022-03-01", "2022-03-03")), browser.find("detail-document").getText());
         browser.find("purge").click();
         browser.driver.switchTo().alert().accept();
-        Wait.until("the row gone", DEADLINE, () -> browser.driver.findElements(
-                By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
+        Wait.until("the row gone", DEADLINE, () -> browser.jobState(id) == null);
         assertEquals(404, get("/api/status/" + id).status());
     }
 
@@ -153,8 +150,8 @@ class MonitorPageTest extends StorageFaultTestSupport {
         Wait.until("only Terminated rows", DEADLINE, () -> Boolean.TRUE.equals(browser.script(
                 "const states = [...document.querySelectorAll('#job-rows tr')].map(r => r.dataset.state);"
                         + "return states.length > 0 && states.every(s => s === 'Terminated');")));
-        assertTrue(row(terminated) != null, "the terminated job is listed");
-        assertTrue(row(failed) == null, "the completed job is filtered out");
+        assertTrue(browser.jobState(terminated) != null, "the terminated job is listed");
+        assertTrue(browser.jobState(failed) == null, "the completed job is filtered out");
     }
 
     @Test

@@ -57,8 +57,7 @@ class MonitorPageWithEntraIdTest extends ApiTestSupport {
             assertEquals("Entra ID access token", browser.find("credential-label").getText());
             browser.find("credential").sendKeys(token);
             browser.find("credential-submit").click();
-            Wait.until("the caller's job listed", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(browser.script(
-                    "return document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\") !== null;", id)));
+            Wait.until("the caller's job listed", Duration.ofSeconds(20), () -> browser.jobState(id) != null);
             assertEquals("Signed in with a token", browser.find("who").getText());
             for (URI request : browser.requests()) {
                 assertFalse(request.toString().contains(token.substring(0, 20)), "a URL carries the token");

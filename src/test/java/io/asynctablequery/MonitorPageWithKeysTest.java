@@ -51,15 +51,13 @@ class MonitorPageWithKeysTest extends ApiTestSupport {
         browser.screenshot("monitor-key-prompt");
         browser.find("credential").sendKeys(ApiKeyAccessTest.ALICE);
         browser.find("credential-submit").click();
-        Wait.until("alice's job listed", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(browser.script(
-                "return document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\") !== null;", id)));
+        Wait.until("alice's job listed", Duration.ofSeconds(20), () -> browser.jobState(id) != null);
         assertEquals("Signed in with a key", browser.find("who").getText());
         String kept = String.valueOf(browser.script("return sessionStorage.getItem('async-table-query.credential');"));
         assertTrue(kept.contains(ApiKeyAccessTest.ALICE), "the key is kept for the tab's session");
 
         browser.driver.navigate().refresh(); // the same tab: no second prompt
-        Wait.until("listed again", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(browser.script(
-                "return document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\") !== null;", id)));
+        Wait.until("listed again", Duration.ofSeconds(20), () -> browser.jobState(id) != null);
         assertFalse(Boolean.TRUE.equals(browser.script("return document.getElementById('credential-dialog').open;")));
 
         for (URI request : browser.requests()) {

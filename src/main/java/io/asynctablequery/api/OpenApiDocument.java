@@ -1,7 +1,6 @@
 package io.asynctablequery.api;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.asynctablequery.Resources;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -15,14 +14,7 @@ public class OpenApiDocument {
     private final byte[] json;
 
     public OpenApiDocument() {
-        try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the application's resources");
-            }
-            json = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + RESOURCE, e);
-        }
+        json = Resources.bytes(RESOURCE);
     }
 
     public void serve(Exchange exchange) {

@@ -1,8 +1,8 @@
 package io.asynctablequery.monitor;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.asynctablequery.Resources;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -25,8 +25,8 @@ public class MonitorPage {
     private final Map<String, byte[]> files;
 
     public MonitorPage() {
-        files = Map.of("index.html", read("index.html"), "monitor.css", read("monitor.css"),
-                "monitor.js", read("monitor.js"), "favicon.svg", read("favicon.svg"));
+        files = TYPES.keySet().stream().collect(Collectors.toUnmodifiableMap(name -> name,
+                name -> Resources.bytes("monitor/" + name)));
     }
 
     /** Answers with the file the header {@code file} names (the page itself when there is none), or 404. */
@@ -47,16 +47,5 @@ public class MonitorPage {
         message.setHeader("X-Content-Type-Options", "nosniff");
         message.setHeader("Referrer-Policy", "no-referrer");
         message.setBody(body);
-    }
-
-    private static byte[] read(String name) {
-        try (InputStream in = MonitorPage.class.getClassLoader().getResourceAsStream("monitor/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("monitor/" + name + " is missing from the application's resources");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read monitor/" + name, e);
-        }
     }
 }

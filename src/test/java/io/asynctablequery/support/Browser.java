@@ -63,6 +63,13 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /** The state the monitor page shows for a job (its row's data-state), or null while it has no row for it. */
+    public String jobState(String id) {
+        Object state = script("const r = document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\");"
+                + " return r ? r.dataset.state : null;", id);
+        return state == null ? null : state.toString();
+    }
+
     public void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
