@@ -42,8 +42,10 @@ public class Bench {
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "baseline" -> baseline(args[1], args[2], args[3], args[4]);
             case "job" -> job(args[1], args[2]);
+            case "jobs" -> jobs(args[1], Integer.parseInt(args[2]), args[3]);
             case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
-            case "turnaround" -> turnaround(args[1], Integer.parseInt(args[2]));
+            case "turnaround" -> turnaround(args[1], Integer.parseInt(args[2]), args.length > 3 ? args[3] : null,
+                    args.length > 4 ? args[4] : null);
             case "burst" -> burst(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "submit" -> System.out.println("id=" + id(get(args[1] + "/api/submit/query?" + args[2]).body()));
             case "waits" -> waits(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -102,22 +104,34 @@ public class Bench {
                 (System.nanoTime() - started) / 1e9);
     }
 
-    /** One sequential SDK scan with the original filter, as the original activity ran it. */
+    /**
+     * One sequential SDK scan with the original filter, as the original activity ran it, after a scan of the
+     * range's first day to warm up (the job it is compared with runs in a warm server too).
+     */
     static void baseline(String connection, String tableName, String start, String end) {
         TableClient table = new TableServiceClientBuilder().connectionString(connection).buildClient()
                 .getTableClient(tableName);
+        originalScan(table, start, start);
         long started = System.nanoTime();
+        int result = originalScan(table, start, end);
+        System.out.printf("result=%d seconds=%.3f%n", result, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static int originalScan(TableClient table, String start, String end) {
         Set<Object> ids = new HashSet<>();
-        ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter("PartitionKey ge '" + start + "' and PartitionKey le '" + end + "' and CertNumber ne ''")
-                .setSelect(List.of("identificationNumber"));
-        for (TableEntity entity : table.listEntities(options, null, null)) {
+        for (TableEntity entity : table.listEntities(originalQuery(start, end), null, null)) {
             Object id = entity.getProperty("identificationNumber");
             if (id != null) {
                 ids.add(id);
             }
         }
-        System.out.printf("result=%d seconds=%.3f%n", ids.size(), (System.nanoTime() - started) / 1e9);
+        return ids.size();
+    }
+
+    private static ListEntitiesOptions originalQuery(String start, String end) {
+        return new ListEntitiesOptions()
+                .setFilter("PartitionKey ge '" + start + "' and PartitionKey le '" + end + "' and CertNumber ne ''")
+                .setSelect(List.of("identificationNumber"));
     }
 
     /** Submits one job with a long wait and reports its answer and the time to it. */
@@ -129,6 +143,30 @@ public class Bench {
                 (System.nanoTime() - started) / 1e9);
     }
 
+    /** n jobs of the same range submitted at once; each one's answer and time to it, in submit order. */
+    static void jobs(String base, int n, String query) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(pool.submit(() -> {
+                long started = System.nanoTime();
+                String body = get(base + "/api/submit/query?" + query + "&wait=600").body();
+                Matcher result = RESULT.matcher(body);
+                return (result.find() ? result.group(1) : "none") + " "
+                        + String.format("%.3f", (System.nanoTime() - started) / 1e9);
+            }));
+        }
+        List<String> results = new ArrayList<>();
+        List<String> seconds = new ArrayList<>();
+        for (Future<String> answer : answers) {
+            String[] parts = answer.get().split(" ");
+            results.add(parts[0]);
+            seconds.add(parts[1]);
+        }
+        pool.shutdown();
+        System.out.println("results=" + String.join(",", results) + " seconds=" + String.join(",", seconds));
+    }
+
     static String finishedJob(String base) throws Exception {
         HttpResponse<String> done = get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=30");
         Matcher id = ID.matcher(done.body());
@@ -138,24 +176,41 @@ public class Bench {
         return id.group(1);
     }
 
-    /** n submits in a row, each waiting (wait=10) for its empty-range job: the time to the answer. */
-    static void turnaround(String base, int n) throws Exception {
+    /**
+     * n submits in a row, each waiting (wait=10) for its empty-range job: the time to the answer. With a
+     * connection string and table, each is followed by the same query made directly with the SDK, and the
+     * overhead is the median of the first minus the median of the second.
+     */
+    static void turnaround(String base, int n, String connection, String tableName) throws Exception {
+        TableClient table = connection == null ? null
+                : new TableServiceClientBuilder().connectionString(connection).buildClient().getTableClient(tableName);
         for (int i = 0; i < 20; i++) {
             get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=10"); // warm-up
+            if (table != null) {
+                originalScan(table, "1990-01-01", "1990-01-02");
+            }
         }
-        long[] millis = new long[n];
+        long[] micros = new long[n];
+        long[] direct = new long[n];
         int notFinished = 0;
         for (int i = 0; i < n; i++) {
             long started = System.nanoTime();
             HttpResponse<String> response = get(base + "/api/submit/query?" + EMPTY_RANGE + "&wait=10");
-            millis[i] = (System.nanoTime() - started) / 1_000_000;
+            micros[i] = (System.nanoTime() - started) / 1_000;
             if (response.statusCode() != 200) {
                 notFinished++;
             }
+            if (table != null) {
+                started = System.nanoTime();
+                originalScan(table, "1990-01-01", "1990-01-02");
+                direct[i] = (System.nanoTime() - started) / 1_000;
+            }
         }
-        Arrays.sort(millis);
-        System.out.printf("median_ms=%d p99_ms=%d max_ms=%d not_finished=%d%n", millis[n / 2],
-                millis[(int) Math.ceil(n * 0.99) - 1], millis[n - 1], notFinished);
+        Arrays.sort(micros);
+        Arrays.sort(direct);
+        System.out.printf("median_ms=%.1f p99_ms=%.1f max_ms=%.1f not_finished=%d direct_median_ms=%.1f "
+                + "overhead_median_ms=%.1f%n", micros[n / 2] / 1e3, micros[(int) Math.ceil(n * 0.99) - 1] / 1e3,
+                micros[n - 1] / 1e3, notFinished, direct[n / 2] / 1e3, (micros[n / 2] - direct[n / 2]) / 1e3);
     }
 
     /** n empty-range jobs submitted at once (`concurrency` at a time); the time until all are finished. */

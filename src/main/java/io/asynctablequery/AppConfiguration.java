@@ -91,7 +91,8 @@ public class AppConfiguration implements CamelConfiguration {
         String requiredProperty = settings.text("audit.required-property");
         // The scan's client retries nothing itself: the scan retries a failing page from where it stopped.
         AuditQuery auditQuery = new AuditQuery(storage.tables(settings.duration("audit.page-timeout"), 0), auditTable,
-                distinctProperty, requiredProperty, settings.number("audit.scan-parallelism", 1),
+                distinctProperty, requiredProperty, settings.number("audit.scan-concurrency", 1),
+                settings.number("audit.scan-parallelism", 1),
                 settings.number("audit.scan-slice-days", 1), outageTolerance);
 
         boolean sharedStore = "table".equals(storeKind);

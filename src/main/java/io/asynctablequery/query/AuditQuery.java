@@ -11,7 +11,6 @@ import com.azure.data.tables.models.TableServiceException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,11 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The table-query bean: the original audit query, counting the distinct values of one property among the
  * entities of a day range whose required property is non-empty. The range is cut into slices of
- * {@code audit.scan-slice-days} whole consecutive day partitions, scanned {@code audit.scan-parallelism} at
- * once per job, selecting only the counted property. Each query costs a round trip whatever it returns:
- * on a year of Azurite data, one query per day on 4 threads took 3.8 s against 3.5 s for one sequential
- * query, and 7-day slices on 4 threads 1.4 s (SDK alone; the whole job is about 1.6x faster than the
- * sequential scan in bench/RESULTS.md). A short range is a single query.
+ * {@code audit.scan-slice-days} whole consecutive day partitions, one query each, selecting only the counted
+ * property. A job reads up to {@code audit.scan-parallelism} slices at once, as many as pay ({@link Lanes});
+ * all jobs of the instance together read at most {@code audit.scan-concurrency} slices at once, taking turns
+ * in the order they asked. Why, measured: bench/RESULTS.md and the README's Performance section.
  */
 public class AuditQuery {
 
@@ -50,6 +49,7 @@ public class AuditQuery {
     private final int parallelism;
     private final int sliceDays;
     private final ExecutorService scanThreads;
+    private final Semaphore instanceLanes;
     private final Duration outageTolerance;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong entitiesRead = new AtomicLong();
@@ -60,11 +60,13 @@ public class AuditQuery {
      * @param outageTolerance how long one page may keep failing with a passing storage failure
      */
     public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
-                      int parallelism, int sliceDays, Duration outageTolerance) {
+                      int concurrency, int parallelism, int sliceDays, Duration outageTolerance) {
         this.outageTolerance = outageTolerance;
-        if (parallelism < 1 || sliceDays < 1) {
-            throw new IllegalArgumentException("audit.scan-parallelism and audit.scan-slice-days must be at least 1");
+        if (concurrency < 1 || parallelism < 1 || sliceDays < 1) {
+            throw new IllegalArgumentException(
+                    "audit.scan-concurrency, audit.scan-parallelism and audit.scan-slice-days must be at least 1");
         }
+        this.instanceLanes = new Semaphore(concurrency, true);
         this.sliceDays = sliceDays;
         this.service = service;
         this.tableName = tableName;
@@ -83,14 +85,11 @@ public class AuditQuery {
      */
     public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
         List<AuditFilter.Slice> slices = filter.slices(input.start(), input.end(), sliceDays);
-        Scan scan = new Scan(slices, input.days(), listener);
-        List<CompletableFuture<Void>> runners = new ArrayList<>();
-        for (int i = 0; i < Math.min(parallelism, slices.size()); i++) {
-            runners.add(CompletableFuture.runAsync(scan::run, scanThreads));
-        }
+        Scan scan = new Scan(slices, input.days(), listener, new Lanes(Math.min(parallelism, slices.size())));
+        scan.addRunners();
         try {
             long waitNanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
-            CompletableFuture.allOf(runners.toArray(CompletableFuture[]::new)).get(waitNanos, TimeUnit.NANOSECONDS);
+            scan.finished.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             scan.stop.set(true);
             throw new ScanFailedException(ScanFailedException.TIMEOUT, "The query did not finish within the job timeout.", e);
@@ -105,11 +104,17 @@ public class AuditQuery {
         return new ScanResult(scan.distinct.size(), scan.progress(), scan.stop.get());
     }
 
-    /** One job's scan: runners take the next slice until none is left or the job must stop. */
+    /**
+     * One job's scan: runners, as many as its lanes, take the next slice until none is left or the job must
+     * stop; it is finished when the last runner leaves, or failed when one fails.
+     */
     private final class Scan {
         final List<AuditFilter.Slice> slices;
         final int days;
         final ScanListener listener;
+        final Lanes lanes;
+        final AtomicInteger runners = new AtomicInteger();
+        final CompletableFuture<Void> finished = new CompletableFuture<>();
         final Set<Object> distinct = ConcurrentHashMap.newKeySet();
         final AtomicInteger nextSlice = new AtomicInteger();
         final AtomicInteger daysDone = new AtomicInteger();
@@ -118,33 +123,96 @@ public class AuditQuery {
         final AtomicBoolean stop = new AtomicBoolean();
         volatile Progress.Retrying retrying;
 
-        Scan(List<AuditFilter.Slice> slices, int days, ScanListener listener) {
+        Scan(List<AuditFilter.Slice> slices, int days, ScanListener listener, Lanes lanes) {
             this.slices = slices;
             this.days = days;
             this.listener = listener;
+            this.lanes = lanes;
         }
 
-        void run() {
-            int index;
-            while (!mustStop() && (index = nextSlice.getAndIncrement()) < slices.size()) {
-                AuditFilter.Slice slice = slices.get(index);
-                scanSlice(slice.filter());
-                if (!stop.get()) {
-                    daysDone.addAndGet(slice.days());
-                    listener.onProgress(progress());
+        /** Starts runners until there are as many as lanes (none past the slices left). */
+        void addRunners() {
+            int running;
+            while ((running = runners.get()) < Math.min(lanes.count(), slices.size() - nextSlice.get())) {
+                if (runners.compareAndSet(running, running + 1)) {
+                    CompletableFuture.runAsync(this::run, scanThreads);
                 }
             }
         }
 
-        /** Reads a slice page by page, keeping its place (the continuation token) when a page must be retried. */
-        private void scanSlice(String sliceFilter) {
+        /** Leaves, as one runner too many, when the lanes were cut. */
+        private boolean leaveAsSurplus() {
+            int running;
+            while ((running = runners.get()) > lanes.count()) {
+                if (runners.compareAndSet(running, running - 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void run() {
+            try {
+                int index;
+                while (!mustStop() && (index = nextSlice.getAndIncrement()) < slices.size()) {
+                    AuditFilter.Slice slice = slices.get(index);
+                    if (!takeInstanceLane()) {
+                        break;
+                    }
+                    long entities;
+                    try {
+                        entities = scanSlice(slice.filter());
+                    } finally {
+                        instanceLanes.release();
+                    }
+                    if (!stop.get()) {
+                        daysDone.addAndGet(slice.days());
+                        listener.onProgress(progress());
+                        lanes.sliceDone(entities);
+                        addRunners();
+                    }
+                    if (leaveAsSurplus()) {
+                        return; // counted out already; never the last runner (there is at least one lane)
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                finished.completeExceptionally(e);
+            }
+            if (runners.decrementAndGet() <= 0) {
+                finished.complete(null);
+            }
+        }
+
+        /** Waits for one of the instance's lanes, looking every quarter second whether the job must stop. */
+        private boolean takeInstanceLane() {
+            try {
+                while (!instanceLanes.tryAcquire(250, TimeUnit.MILLISECONDS)) {
+                    if (mustStop()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.set(true);
+                return false;
+            }
+        }
+
+        /**
+         * Reads a slice page by page, keeping its place (the continuation token) when a page must be retried;
+         * returns the entities read.
+         */
+        private long scanSlice(String sliceFilter) {
             ListEntitiesOptions options = new ListEntitiesOptions().setFilter(sliceFilter)
                     .setSelect(List.of(distinctProperty));
             String token = null;
+            long read = 0;
             do {
                 PagedResponse<TableEntity> page = readPage(options, token);
                 if (page == null) {
-                    return; // no more pages, or told to stop while waiting to retry
+                    return read; // no more pages, or told to stop while waiting to retry
                 }
                 long pageSkipped = 0;
                 List<TableEntity> entities = page.getValue();
@@ -159,8 +227,10 @@ public class AuditQuery {
                 scanned.addAndGet(entities.size());
                 entitiesRead.addAndGet(entities.size());
                 skipped.addAndGet(pageSkipped);
+                read += entities.size();
                 token = page.getContinuationToken();
             } while (token != null && !mustStop());
+            return read;
         }
 
         /**
@@ -189,6 +259,9 @@ public class AuditQuery {
                     }
                     attempts++;
                     retries.incrementAndGet();
+                    if ("ServerBusy".equals(StorageFailures.code(e))) {
+                        lanes.serverBusy();
+                    }
                     retrying(new Progress.Retrying(attempts, StorageFailures.code(e)));
                     LOG.debug("Page of table '{}' failed ({}); retry {}", tableName, StorageFailures.code(e), attempts);
                     if (!pause(backOff(attempts))) {

@@ -46,7 +46,7 @@ class AuditQueryTest {
     }
 
     private AuditQuery query(int parallelism) {
-        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, parallelism, 7, Duration.ofSeconds(10));
+        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, 16, parallelism, 7, Duration.ofSeconds(10));
     }
 
     private static DayRange june() {

@@ -1,5 +1,7 @@
 package io.asynctablequery.support;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy between the application and Azurite that injects storage faults on command:
+ * A loopback proxy between the application and Azurite that injects storage faults on command:
  * {@link #refuse()} (connections cut, new ones refused), {@link #cut()} (open connections reset),
  * {@link #stall()} (nothing forwarded until {@link #pass()}), {@link #delay} (each chunk towards storage
  * held back), and {@link #serverBusy} (the next requests answered {@code 503 ServerBusy} with Azure's
- * error body, as Azure does past its scalability targets). One thread per connection direction: a test tool.
+ * error body, as Azure does past its scalability targets). It forwards bytes as they come, or, with an
+ * {@link AzureModel} ({@link #modelling}), request by request, each answer held back as Azure's limits say.
+ * The benchmark runs it as a program ({@link #main}). One thread per connection direction: a test tool.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -30,21 +35,50 @@ public final class FaultProxy implements AutoCloseable {
     private final Object gate = new Object();
     private final AtomicInteger busyAnswersLeft = new AtomicInteger();
     private final AtomicInteger busyAnswered = new AtomicInteger();
+    private static final String JSON_ERROR = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
+    private static final byte[] SERVER_BUSY_BODY = ("{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":"
+            + "{\"lang\":\"en-US\",\"value\":\"The server is busy.\"}}}").getBytes(StandardCharsets.UTF_8);
     private volatile ServerSocket server;
     private volatile boolean stalled;
     private volatile long delayMillis;
     private volatile boolean closed;
 
-    private FaultProxy(int port, int targetPort) {
+    private final AzureModel model;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+
+    private FaultProxy(int port, int targetPort, AzureModel model) {
         this.port = port;
         this.targetPort = targetPort;
+        this.model = model;
     }
 
     /** A proxy on a free loopback port to {@code targetPort}, passing everything. */
     public static FaultProxy to(int targetPort) {
-        FaultProxy proxy = new FaultProxy(Azurite.freePort(), targetPort);
+        FaultProxy proxy = new FaultProxy(Azurite.freePort(), targetPort, null);
         proxy.listen();
         return proxy;
+    }
+
+    /** A proxy on {@code port} to Azurite's table endpoint on {@code targetPort} that behaves as {@code model} says. */
+    public static FaultProxy modelling(int port, int targetPort, AzureModel model) {
+        FaultProxy proxy = new FaultProxy(port, targetPort, model);
+        proxy.listen();
+        return proxy;
+    }
+
+    /**
+     * The Azure model as a program, for the benchmark: {@code FaultProxy PORT TARGET_PORT [PARTITION_RATE
+     * ACCOUNT_RATE LATENCY_MS BUSY_BACKLOG_MS]} (defaults: {@link AzureModel#azureTargets()}). {@code GET
+     * /model/stats} on it answers what it served. Runs until killed.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        AzureModel model = args.length > 2 ? new AzureModel(Double.parseDouble(args[2]), Double.parseDouble(args[3]),
+                Duration.ofMillis(Long.parseLong(args[4])), Duration.ofMillis(Long.parseLong(args[5])))
+                : AzureModel.azureTargets();
+        modelling(Integer.parseInt(args[0]), Integer.parseInt(args[1]), model);
+        System.out.println("Azure model on port " + args[0] + " in front of port " + args[1]);
+        Thread.currentThread().join();
     }
 
     public int port() {
@@ -141,10 +175,53 @@ public final class FaultProxy implements AutoCloseable {
             }
             Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             open.add(target);
+            if (model != null) {
+                exchange(client, target);
+                return;
+            }
             daemon("fault-proxy-to-storage", () -> pump(client, target, true));
             pump(target, client, false);
         } catch (IOException e) {
             close(client);
+        }
+    }
+
+    /** Request by request: forwards each, reads storage's whole answer, and sends it when the model says. */
+    private void exchange(Socket client, Socket target) {
+        try (InputStream fromClient = new BufferedInputStream(client.getInputStream());
+             OutputStream toClient = new BufferedOutputStream(client.getOutputStream());
+             InputStream fromStorage = new BufferedInputStream(target.getInputStream());
+             OutputStream toStorage = new BufferedOutputStream(target.getOutputStream())) {
+            String requestHead;
+            while (!(requestHead = readHead(fromClient)).isEmpty()) {
+                byte[] requestBody = readBody(fromClient, requestHead);
+                awaitGate();
+                String[] requestLine = requestHead.substring(0, requestHead.indexOf("\r\n")).split(" ", 3);
+                if (requestLine[1].startsWith("/model/stats")) {
+                    write(toClient, 200, "text/plain", model.stats().getBytes(StandardCharsets.UTF_8), "");
+                    continue;
+                }
+                if (busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    busyAnswered.incrementAndGet();
+                    write(toClient, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\n");
+                    continue;
+                }
+                String forwarded = requestLine[0] + " " + AzureModel.rewrite(requestLine[1]) + " " + requestLine[2]
+                        + requestHead.substring(requestHead.indexOf("\r\n"));
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    if (!forward(forwarded, requestBody, toStorage, fromStorage, toClient)) {
+                        return;
+                    }
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // one side closed or was cut
+        } finally {
+            close(client);
+            close(target);
         }
     }
 
@@ -177,29 +254,108 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** One request to storage and its answer back, when the model lets it go; false when storage hung up. */
+    private boolean forward(String head, byte[] body, OutputStream toStorage, InputStream fromStorage,
+                            OutputStream toClient) throws IOException, InterruptedException {
+        toStorage.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        toStorage.write(body);
+        toStorage.flush();
+        String responseHead = readHead(fromStorage);
+        if (responseHead.isEmpty()) {
+            return false;
+        }
+        byte[] responseBody = readBody(fromStorage, responseHead);
+        long releaseAt = model.releaseAt(responseBody);
+        if (releaseAt < 0) {
+            write(toClient, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\n");
+            return true;
+        }
+        long wait = releaseAt - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait); // the injected limit: Azure's entity rates and latency
+        }
+        toClient.write(withLength(responseHead, responseBody.length).getBytes(StandardCharsets.ISO_8859_1));
+        toClient.write(responseBody);
+        toClient.flush();
+        return true;
+    }
+
+    /** With a model: the most requests that were at storage or held back at once. */
+    public int mostRequestsInFlight() {
+        return mostInFlight.get();
+    }
+
     /** Reads one request and answers it as Azure does when a partition or account is past its targets. */
     private void answerServerBusy(Socket client) throws IOException {
         InputStream in = client.getInputStream();
-        String head = readHead(in);
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                in.readNBytes(Integer.parseInt(line.substring(15).strip()));
-            }
-        }
-        String body = "{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\","
-                + "\"value\":\"The server is busy.\"}}}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String response = "HTTP/1.1 503 Server Busy\r\n"
-                + "Content-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8\r\n"
-                + "x-ms-error-code: ServerBusy\r\n"
-                + "Content-Length: " + bytes.length + "\r\n"
-                + "Connection: close\r\n\r\n";
+        readBody(in, readHead(in));
         OutputStream out = client.getOutputStream();
-        out.write(response.getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
+        write(out, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\nConnection: close\r\n");
         busyAnswered.incrementAndGet();
         close(client);
+    }
+
+    private static void write(OutputStream out, int status, String type, byte[] body, String headers)
+            throws IOException {
+        String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Server Busy") + "\r\nContent-Type: " + type
+                + "\r\n" + headers + "Content-Length: " + body.length + "\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+    }
+
+    /** The body of a message whose head was just read: by its length, or its chunks put together. */
+    private static byte[] readBody(InputStream in, String head) throws IOException {
+        String length = header(head, "content-length");
+        if (length != null) {
+            return in.readNBytes(Integer.parseInt(length));
+        }
+        if (!"chunked".equalsIgnoreCase(header(head, "transfer-encoding"))) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int size;
+        while ((size = Integer.parseInt(readLine(in).split(";")[0].strip(), 16)) > 0) {
+            body.write(in.readNBytes(size));
+            readLine(in);
+        }
+        while (!readLine(in).isEmpty()) {
+            // trailers
+        }
+        return body.toByteArray();
+    }
+
+    /** A response head sent with a Content-Length instead of chunks (the body was put together). */
+    private static String withLength(String head, int length) {
+        StringBuilder out = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            String name = line.toLowerCase(Locale.ROOT);
+            if (!name.startsWith("transfer-encoding:") && !name.startsWith("content-length:")) {
+                out.append(line).append("\r\n");
+            }
+        }
+        return out.append("Content-Length: ").append(length).append("\r\n\r\n").toString();
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).strip();
+            }
+        }
+        return null;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
     }
 
     private static String readHead(InputStream in) throws IOException {

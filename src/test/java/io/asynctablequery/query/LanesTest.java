@@ -1,0 +1,61 @@
+package io.asynctablequery.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The lanes of one job, on a clock the test moves: doubling while it pays, back when not, halving on 503. */
+class LanesTest {
+
+    private final AtomicLong now = new AtomicLong();
+
+    /** Finishes a round of {@code lanes} slices of {@code entitiesEach} that took {@code millis} in all. */
+    private int round(Lanes lanes, long entitiesEach, long millis) {
+        int count = lanes.count();
+        int wanted = count;
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+        for (int i = 0; i < count; i++) {
+            wanted = lanes.sliceDone(entitiesEach);
+        }
+        return wanted;
+    }
+
+    @Test
+    void startsWithHalfAndDoublesWhileTheRateGrows() {
+        Lanes lanes = new Lanes(16, now::get);
+        assertEquals(8, lanes.count());
+        assertEquals(16, round(lanes, 1000, 500)); // first round: 16,000 entities/s, try more
+        assertEquals(16, round(lanes, 1000, 800)); // 20,000/s: 1.25x paid, kept
+        assertEquals(16, round(lanes, 1000, 400)); // no more growing at the maximum
+    }
+
+    @Test
+    void goesBackWhenDoublingDidNotPay() {
+        Lanes lanes = new Lanes(16, now::get);
+        assertEquals(16, round(lanes, 1000, 500)); // 8 lanes: 16,000/s
+        double samePace = 16 * 1000 / 16_000.0 * 1000 / Lanes.GAIN * 1.05; // 16 slices, rate up by less than GAIN
+        assertEquals(8, round(lanes, 1000, (long) samePace));
+        assertEquals(8, round(lanes, 1000, 100)); // and stays there
+    }
+
+    @Test
+    void halvesOnServerBusyAndStopsGrowing() {
+        Lanes lanes = new Lanes(16, now::get);
+        lanes.serverBusy();
+        assertEquals(4, lanes.count());
+        assertEquals(4, round(lanes, 1000, 10));
+        lanes.serverBusy();
+        lanes.serverBusy();
+        lanes.serverBusy();
+        assertEquals(1, lanes.count());
+    }
+
+    @Test
+    void oneLaneWhenOneIsAllowed() {
+        Lanes lanes = new Lanes(1, now::get);
+        assertEquals(1, lanes.count());
+        assertEquals(1, round(lanes, 1000, 10));
+    }
+}
