@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -109,7 +108,7 @@ public class JobStore {
 
     private Optional<Submission> submitScoped(DayRange input, String idempotencyKey, String owner,
                                               String callbackUrl) {
-        String id = UUID.randomUUID().toString();
+        String id = JobIds.next();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
             if (named.isPresent()) {
