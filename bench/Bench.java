@@ -113,19 +113,26 @@ public class Bench {
                 .getTableClient(tableName);
         originalScan(table, start, start);
         long started = System.nanoTime();
-        int result = originalScan(table, start, end);
-        System.out.printf("result=%d seconds=%.3f%n", result, (System.nanoTime() - started) / 1e9);
+        OriginalScan scan = originalScan(table, start, end);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("result=%d seconds=%.3f entities=%d entities_per_second=%.0f%n", scan.result(), seconds,
+                scan.entities(), scan.entities() / seconds);
     }
 
-    private static int originalScan(TableClient table, String start, String end) {
+    record OriginalScan(int result, long entities) {
+    }
+
+    private static OriginalScan originalScan(TableClient table, String start, String end) {
         Set<Object> ids = new HashSet<>();
+        long entities = 0;
         for (TableEntity entity : table.listEntities(originalQuery(start, end), null, null)) {
+            entities++;
             Object id = entity.getProperty("identificationNumber");
             if (id != null) {
                 ids.add(id);
             }
         }
-        return ids.size();
+        return new OriginalScan(ids.size(), entities);
     }
 
     private static ListEntitiesOptions originalQuery(String start, String end) {
@@ -199,6 +206,7 @@ public class Bench {
             micros[i] = (System.nanoTime() - started) / 1_000;
             if (response.statusCode() != 200) {
                 notFinished++;
+                System.err.println("not finished: " + response.statusCode() + " " + response.body());
             }
             if (table != null) {
                 started = System.nanoTime();

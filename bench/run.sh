@@ -15,7 +15,7 @@ pids=()
 stop() { kill "$1" 2>/dev/null || return 0; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 cleanup() { for pid in "${pids[@]}"; do stop "$pid"; done; }
 trap cleanup EXIT
-field() { { grep -o "$1=[^ ]*" <<<"$2" || true; } | cut -d= -f2; }
+field() { { grep -oE "(^| )$1=[^ ]*" <<<"$2" || true; } | head -1 | cut -d= -f2; }
 ratio() { node -e "console.log((Number(process.argv[1])/Number(process.argv[2])).toFixed(2))" "$1" "$2"; }
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -206,7 +206,7 @@ table=$(cat <<TABLE
 | status throughput (finished job) | $status req/s vs bare $bare2 req/s; non-2xx: $status_non2xx | $(ratio "$status" "$bare2")x | >= 0.8x |
 | job turnaround (wait=10, empty range, 300 in a row) | median $(field median_ms "$turn") ms, p99 $(field p99_ms "$turn") ms, not finished: $(field not_finished "$turn"); the same query straight with the SDK: median $(field direct_median_ms "$turn") ms | overhead $(field overhead_median_ms "$turn") ms | median <= 10 ms; overhead median <= 5 ms |
 | scan: 365 days, $(field entities "$seed365") entities, plain Azurite | job $(field seconds "$job") s (result $(field result "$job")) vs sequential SDK scan $(field seconds "$baseline") s (result $(field result "$baseline")); expected $expected365 | $(ratio "$base_s" "$job_s")x faster | >= 1.5x, same count |
-| scan through the Azure model: 120 days (Jan-Apr 2023 of the same table) | job $mjob_s s (result $(field result "$mjob")) vs sequential SDK scan $mbase_s s (result $(field result "$mbase")); model: $mstats | $(ratio "$mbase_s" "$mjob_s")x faster | >= 8x (the limit is 10x), same count |
+| scan through the Azure model: 120 days (Jan-Apr 2023 of the same table) | job $mjob_s s (result $(field result "$mjob")) vs sequential SDK scan $mbase_s s (result $(field result "$mbase"); $(field entities_per_second "$mbase") entities/s, one partition's rate is 2,000); model: $mstats | $(ratio "$mbase_s" "$mjob_s")x faster | >= 8x (the limit is 10x), same count |
 | two jobs at once through the Azure model, same 120 days | $mtwo_s1 s and $mtwo_s2 s (results $(field results "$mtwo")) vs sequential $mbase_s s | $(ratio "$mbase_s" "$mtwo_s1")x and $(ratio "$mbase_s" "$mtwo_s2")x | each >= 4x |
 | trivial jobs, 5,000 at once | $(field jobs_per_second "$burst") jobs/s ($(field total_seconds "$burst") s; refused $(field refused "$burst")) | | >= 1,000/s |
 | live heap, 100,000 finished jobs (memory store) | $heap_before MB before, $heap_after MB after ($(field jobs_per_second "$fill") jobs/s to fill) | | report |
