@@ -2,7 +2,7 @@
 # The benchmark, one command: bench/run.sh
 # Builds the app, starts its own Azurite and the app on loopback (free ports), seeds the data it needs,
 # measures, stops everything, prints the table and writes it to bench/RESULTS.md. Every load is bounded
-# in time and targets 127.0.0.1 only. Not part of .ci/run. Takes about 8 minutes on 2 cores.
+# in time and targets 127.0.0.1 only. Not part of .ci/run. Takes about 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out
