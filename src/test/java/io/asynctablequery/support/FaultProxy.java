@@ -120,7 +120,7 @@ public final class FaultProxy implements AutoCloseable {
         stalled = true;
     }
 
-    /** Holds back every chunk sent towards storage by this long: a slow network (when forwarding bytes; a model has its own latency). */
+    /** Holds back every chunk sent towards storage by this long: a slow network (bytes mode; a model has its own latency). */
     public void delay(long millis) {
         delayMillis = millis;
     }
