@@ -203,7 +203,7 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 if (busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                     busyAnswered.incrementAndGet();
-                    write(toClient, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\n");
+                    writeServerBusy(toClient, "");
                     continue;
                 }
                 String forwarded = requestLine[0] + " " + AzureModel.rewrite(requestLine[1]) + " " + requestLine[2]
@@ -267,7 +267,7 @@ public final class FaultProxy implements AutoCloseable {
         byte[] responseBody = readBody(fromStorage, responseHead);
         long releaseAt = model.releaseAt(responseBody);
         if (releaseAt < 0) {
-            write(toClient, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\n");
+            writeServerBusy(toClient, "");
             return true;
         }
         long wait = releaseAt - System.nanoTime();
@@ -290,9 +290,14 @@ public final class FaultProxy implements AutoCloseable {
         InputStream in = client.getInputStream();
         readBody(in, readHead(in));
         OutputStream out = client.getOutputStream();
-        write(out, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\nConnection: close\r\n");
+        writeServerBusy(out, "Connection: close\r\n");
         busyAnswered.incrementAndGet();
         close(client);
+    }
+
+    /** Azure's answer past its scalability targets: 503 with its error code and body. */
+    private static void writeServerBusy(OutputStream out, String headers) throws IOException {
+        write(out, 503, JSON_ERROR, SERVER_BUSY_BODY, "x-ms-error-code: ServerBusy\r\n" + headers);
     }
 
     private static void write(OutputStream out, int status, String type, byte[] body, String headers)
