@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback proxy between the application and Azurite that injects storage faults on command:
  * {@link #refuse()} (connections cut, new ones refused), {@link #cut()} (open connections reset),
  * {@link #stall()} (nothing forwarded until {@link #pass()}), {@link #delay} (each chunk towards storage
- * held back), and {@link #serverBusy} (the next requests answered {@code 503 ServerBusy} with Azure's
+ * held back), {@link #throttle} (answers trickle back at a few bytes a second), and {@link #serverBusy} (the next requests answered {@code 503 ServerBusy} with Azure's
  * error body, as Azure does past its scalability targets). It forwards bytes as they come, or, with an
  * {@link AzureModel} ({@link #modelling}), request by request, each answer held back as Azure's limits say.
  * The benchmark runs it as a program ({@link #main}). One thread per connection direction: a test tool.
@@ -41,6 +41,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile boolean stalled;
     private volatile long delayMillis;
+    private volatile int answerBytesPerSecond;
     private volatile boolean closed;
 
     private final AzureModel model;
@@ -85,9 +86,10 @@ public final class FaultProxy implements AutoCloseable {
         return port;
     }
 
-    /** Back to normal: listening, forwarding, no delay; stalled data goes on. */
+    /** Back to normal: listening, forwarding, no delay or throttle; stalled data goes on. */
     public synchronized void pass() {
         delayMillis = 0;
+        answerBytesPerSecond = 0;
         busyAnswersLeft.set(0);
         synchronized (gate) {
             stalled = false;
@@ -123,6 +125,14 @@ public final class FaultProxy implements AutoCloseable {
     /** Holds back every chunk sent towards storage by this long: a slow network (bytes mode; a model has its own latency). */
     public void delay(long millis) {
         delayMillis = millis;
+    }
+
+    /**
+     * Answers come back at {@code bytesPerSecond} on each connection: a slow link, on which a page of a
+     * thousand entities takes long and a one-entity write little (bytes mode).
+     */
+    public void throttle(int bytesPerSecond) {
+        answerBytesPerSecond = bytesPerSecond;
     }
 
     /** The next {@code requests} requests are answered {@code 503 ServerBusy} by the proxy itself. */
@@ -208,13 +218,8 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 String forwarded = requestLine[0] + " " + AzureModel.rewrite(requestLine[1]) + " " + requestLine[2]
                         + requestHead.substring(requestHead.indexOf("\r\n"));
-                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                try {
-                    if (!forward(forwarded, requestBody, toStorage, fromStorage, toClient)) {
-                        return;
-                    }
-                } finally {
-                    inFlight.decrementAndGet();
+                if (!forward(forwarded, requestBody, toStorage, fromStorage, toClient)) {
+                    return;
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -229,7 +234,7 @@ public final class FaultProxy implements AutoCloseable {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
-            while ((read = in.read(buffer)) >= 0) {
+            while ((read = in.read(buffer, 0, chunk(towardsStorage))) >= 0) {
                 awaitGate();
                 long delay = delayMillis;
                 if (towardsStorage && delay > 0) {
@@ -237,6 +242,10 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 out.write(buffer, 0, read);
                 out.flush();
+                int rate = answerBytesPerSecond;
+                if (!towardsStorage && rate > 0) {
+                    TimeUnit.NANOSECONDS.sleep(read * 1_000_000_000L / rate); // the injected fault: a slow link
+                }
             }
         } catch (IOException | InterruptedException e) {
             // one side closed or was cut
@@ -244,6 +253,12 @@ public final class FaultProxy implements AutoCloseable {
             close(from);
             close(to);
         }
+    }
+
+    /** How much to read at once: a twentieth of a second's worth on a throttled link. */
+    private int chunk(boolean towardsStorage) {
+        int rate = answerBytesPerSecond;
+        return towardsStorage || rate <= 0 ? 16 * 1024 : Math.max(1, Math.min(16 * 1024, rate / 20));
     }
 
     private void awaitGate() throws InterruptedException {
@@ -254,25 +269,37 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** One request to storage and its answer back, when the model lets it go; false when storage hung up. */
+    /**
+     * One request to storage and its answer back, when the model lets it go; false when storage hung up. The
+     * request counts as in flight until its answer is released, and no longer: once the client has the answer
+     * it may send its next request at once, maybe before this thread runs again.
+     */
     private boolean forward(String head, byte[] body, OutputStream toStorage, InputStream fromStorage,
                             OutputStream toClient) throws IOException, InterruptedException {
-        toStorage.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        toStorage.write(body);
-        toStorage.flush();
-        String responseHead = readHead(fromStorage);
-        if (responseHead.isEmpty()) {
-            return false;
+        String responseHead;
+        byte[] responseBody;
+        long releaseAt;
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            toStorage.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            toStorage.write(body);
+            toStorage.flush();
+            responseHead = readHead(fromStorage);
+            if (responseHead.isEmpty()) {
+                return false;
+            }
+            responseBody = readBody(fromStorage, responseHead);
+            releaseAt = model.releaseAt(responseBody);
+            long wait = releaseAt - System.nanoTime();
+            if (releaseAt >= 0 && wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // the injected limit: Azure's entity rates and latency
+            }
+        } finally {
+            inFlight.decrementAndGet();
         }
-        byte[] responseBody = readBody(fromStorage, responseHead);
-        long releaseAt = model.releaseAt(responseBody);
         if (releaseAt < 0) {
             writeServerBusy(toClient, "");
             return true;
-        }
-        long wait = releaseAt - System.nanoTime();
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait); // the injected limit: Azure's entity rates and latency
         }
         toClient.write(withLength(responseHead, responseBody.length).getBytes(StandardCharsets.ISO_8859_1));
         toClient.write(responseBody);
