@@ -12,33 +12,41 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>refuses new submits (503 with Retry-After);</li>
  *   <li>lets the running jobs finish for up to {@code jobs.shutdown-grace};</li>
- *   <li>then hands back the rest ({@link JobRunner#handBackRunning}): Pending again with a shared store (the
- *       queue's message visible at once), {@code Failed}/{@code Shutdown} in memory, as are jobs in memory
- *       that never started;</li>
+ *   <li>then hands back the rest ({@link JobRunner#handBackRunning}), their pages in flight abandoned: Pending
+ *       again with a shared store (the queue's message visible at once), {@code Failed}/{@code Shutdown} in
+ *       memory, as are jobs in memory that never started. The hand-back's writes give up after
+ *       {@code api.storage-timeout}, at most {@link #MOST_HAND_BACK_TIME}: a job whose hand-back storage did
+ *       not take runs again all the same (its message reappears; the start-up resume takes it);</li>
  *   <li>answers every held wait with the job as it now is.</li>
  * </ol>
+ * Camel's shutdown strategy waits no longer than all of that ({@link #total}), so the process exits within
+ * the grace and 10 s even when storage stalls.
  */
 public class GracefulShutdown extends EventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
-    /** Time for the scans to stop after their current page and write their hand-back. */
-    static final Duration HAND_BACK_TIME = Duration.ofSeconds(20);
+    /** The most time the hand-back's writes get, whatever {@code api.storage-timeout}: exit within grace + 10 s. */
+    static final Duration MOST_HAND_BACK_TIME = Duration.ofSeconds(7);
 
     private final JobStore store;
     private final JobRunner runner;
     private final JobWatchers watchers;
     private final Duration grace;
+    private final Duration handBackTime;
 
-    public GracefulShutdown(JobStore store, JobRunner runner, JobWatchers watchers, Duration grace) {
+    /** @param storageTimeout {@code api.storage-timeout}, the deadline of the hand-back's writes */
+    public GracefulShutdown(JobStore store, JobRunner runner, JobWatchers watchers, Duration grace,
+                            Duration storageTimeout) {
         this.store = store;
         this.runner = runner;
         this.watchers = watchers;
         this.grace = grace;
+        this.handBackTime = storageTimeout.compareTo(MOST_HAND_BACK_TIME) < 0 ? storageTimeout : MOST_HAND_BACK_TIME;
     }
 
-    /** How long Camel's shutdown strategy must allow for all of it. */
+    /** How long Camel's shutdown strategy allows for all of it: the grace, the hand-back, a second to spare. */
     public Duration total() {
-        return grace.plus(HAND_BACK_TIME).plusSeconds(5);
+        return grace.plus(handBackTime).plusSeconds(1);
     }
 
     @Override
@@ -59,7 +67,7 @@ public class GracefulShutdown extends EventNotifierSupport {
             if (!runner.awaitIdle(grace)) {
                 LOG.info("Running jobs did not finish within the shutdown grace of {}: handing them back", grace);
             }
-            runner.handBackRunning(HAND_BACK_TIME);
+            runner.handBackRunning(handBackTime);
             runner.failUnstarted();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

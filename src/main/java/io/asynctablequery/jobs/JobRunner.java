@@ -40,6 +40,7 @@ public class JobRunner {
     private final boolean sharedStore;
     private final Duration outageTolerance;
     private volatile boolean handingBack;
+    private volatile long handBackDeadline; // System.nanoTime() by which hand-back writes give up
     private int running;
     private final Set<String> runningHere = new HashSet<>();
     private final Instant startedAt;
@@ -72,7 +73,7 @@ public class JobRunner {
         }
         if (handingBack) { // taken while stopping: not started, left as it is for another instance or a restart
             if (failuresRedelivered) {
-                throw new JobHandedBackException(ticket.id());
+                throw new JobHandedBackException(ticket.id(), handBackDeadline);
             }
             return;
         }
@@ -83,7 +84,7 @@ public class JobRunner {
         }
         Instant deadline = job.startedTime().plus(timeout);
         boolean rethrown = false;
-        boolean handedBack = false;
+        boolean handingBackNow = false;
         started(job.id());
         try {
             ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job, deadline));
@@ -92,8 +93,8 @@ public class JobRunner {
             } else if (!store.now().isBefore(deadline)) {
                 finish(job, running -> running.failed(timedOut(), store.now()));
             } else if (handingBack) {
+                handingBackNow = true;
                 handBack(job);
-                handedBack = sharedStore;
             } // else: terminated or purged meanwhile, and that state stays
         } catch (ScanFailedException e) {
             JobError error = JobError.TIMEOUT.equals(e.code()) ? timedOut() : new JobError(e.code(), e.getMessage());
@@ -105,23 +106,27 @@ public class JobRunner {
                 throw e;
             }
         } finally {
-            if (!rethrown) { // whatever happened, a job this worker claimed does not stay Running
+            // whatever happened, a job this worker claimed does not stay Running; a hand-back is written once
+            if (!rethrown && !handingBackNow) {
                 finish(job, running -> running.failed(
                         new JobError(JobError.INTERNAL, "The job failed unexpectedly."), store.now()));
             }
             ended(job.id());
         }
-        if (handedBack && failuresRedelivered) {
-            throw new JobHandedBackException(job.id());
+        if (handingBackNow && sharedStore && failuresRedelivered) {
+            throw new JobHandedBackException(job.id(), handBackDeadline);
         }
     }
 
     /**
-     * The instance is stopping and its grace is over: running scans stop after their current page and their
-     * jobs are handed back (see {@link #handBack}). Waits up to {@code within} for them to be handed back.
+     * The instance is stopping and its grace is over: running scans are abandoned at once, their pages in
+     * flight not waited for, and their jobs handed back (see {@link #handBack}) by writes that give up after
+     * {@code within}. Waits up to {@code within} for them.
      */
     public void handBackRunning(Duration within) throws InterruptedException {
+        handBackDeadline = System.nanoTime() + within.toNanos();
         handingBack = true;
+        query.abandonScans();
         awaitIdle(within);
     }
 
@@ -166,8 +171,16 @@ public class JobRunner {
             finish(job, running -> running.failed(shutdown(), store.now()));
             return;
         }
-        store.update(job.id(), current -> ourRun(current, job) ? current.pending(store.now()) : current);
-        LOG.info("Job {} handed back: the instance is stopping", job.id());
+        try {
+            StorageDeadline.run(handBackDeadline, () -> store.update(job.id(),
+                    current -> ourRun(current, job) ? current.pending(store.now()) : current));
+            LOG.info("Job {} handed back: the instance is stopping", job.id());
+        } catch (RuntimeException e) {
+            // Still Running in the store: a queue delivers it again (its message is not deleted), and the
+            // start-up resume of seda+table takes Running jobs from before the start.
+            LOG.warn("Job {} could not be handed back ({}): it runs again when its queue message reappears "
+                    + "or at the next start", job.id(), StorageFailures.code(e));
+        }
     }
 
     /** Whether the job is still the run this worker claimed (not finished, and not claimed again since). */

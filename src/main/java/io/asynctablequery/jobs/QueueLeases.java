@@ -57,12 +57,16 @@ public class QueueLeases {
     /**
      * The job was handed back (the instance is stopping): its message becomes visible at once, for another
      * instance. The consumer's own delete then holds a stale receipt and deletes nothing. Throws when the
-     * message cannot be updated, so that the consumer does not delete it either.
+     * message cannot be updated by the hand-back's deadline, so that the consumer does not delete it either:
+     * it reappears when its visibility timeout ends.
      */
     public void handBack(Exchange exchange) {
         Lease lease = lease(exchange);
+        JobHandedBackException handedBack = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                JobHandedBackException.class);
         if (lease != null) {
-            lease.makeVisible();
+            lease.stop();
+            StorageDeadline.run(handedBack.deadline(), lease::makeVisible);
         }
     }
 
@@ -81,9 +85,9 @@ public class QueueLeases {
     private final class Lease {
         private final String messageId;
         private String popReceipt;
-        private boolean done;
+        private volatile boolean done;
         private boolean extended;
-        private ScheduledFuture<?> renewal;
+        private volatile ScheduledFuture<?> renewal;
 
         Lease(String messageId, String popReceipt) {
             this.messageId = messageId;
@@ -116,12 +120,12 @@ public class QueueLeases {
         }
 
         synchronized void makeVisible() {
-            stop();
             popReceipt = queue.updateMessage(messageId, popReceipt, null, Duration.ZERO).getPopReceipt();
             LOG.info("Message {} visible again for another instance", messageId);
         }
 
-        synchronized void stop() {
+        /** Not synchronized: an extension that storage is slow to answer must not hold it up. */
+        void stop() {
             done = true;
             if (renewal != null) {
                 renewal.cancel(false);

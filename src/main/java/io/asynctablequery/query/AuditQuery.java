@@ -53,6 +53,7 @@ public class AuditQuery {
     private final Duration outageTolerance;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong entitiesRead = new AtomicLong();
+    private final Set<Scan> scans = ConcurrentHashMap.newKeySet();
 
     /**
      * @param service         a client without retries of its own: a failing page is retried here, from its
@@ -86,6 +87,7 @@ public class AuditQuery {
     public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
         List<AuditFilter.Slice> slices = filter.slices(input.start(), input.end(), sliceDays);
         Scan scan = new Scan(slices, input.days(), listener, new Lanes(Math.min(parallelism, slices.size())));
+        scans.add(scan);
         scan.addRunners();
         try {
             long waitNanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
@@ -100,8 +102,22 @@ public class AuditQuery {
         } catch (ExecutionException e) {
             scan.stop.set(true);
             throw describe(e.getCause());
+        } finally {
+            scans.remove(scan);
         }
         return new ScanResult(scan.distinct.size(), scan.progress(), scan.stop.get());
+    }
+
+    /**
+     * Stops every running scan now, without waiting for the pages in flight: each {@link #countDistinct} returns
+     * at once as stopped, and the pages' answers, when they come, are dropped. For an instance whose shutdown
+     * grace is over: a page that storage is slow to serve must not hold back the hand-back of its job.
+     */
+    public void abandonScans() {
+        for (Scan scan : scans) {
+            scan.stop.set(true);
+            scan.finished.complete(null);
+        }
     }
 
     /**

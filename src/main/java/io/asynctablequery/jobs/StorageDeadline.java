@@ -1,0 +1,44 @@
+package io.asynctablequery.jobs;
+
+import io.asynctablequery.DaemonThreads;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A storage call that its caller stops waiting for at a deadline, whatever the client's own timeouts and
+ * retries would do: the hand-back of a stopping instance must not wait on storage that stalls. Past the
+ * deadline the call goes on in the background, and its outcome is dropped.
+ */
+final class StorageDeadline {
+
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(DaemonThreads.named("hand-back"));
+
+    private StorageDeadline() {
+    }
+
+    /**
+     * Runs {@code call}, waiting for it until {@code deadline} ({@link System#nanoTime()}).
+     *
+     * @throws IllegalStateException with a {@link TimeoutException} as its cause when the deadline passed, or
+     *                               the call's own failure
+     */
+    static void run(long deadline, Runnable call) {
+        Future<?> running = CALLS.submit(call);
+        try {
+            running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            running.cancel(false); // not interrupted: the SDK would log that as an error; it ends by its own timeout
+            throw new IllegalStateException("Storage did not answer before the deadline", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.cancel(false);
+            throw new IllegalStateException("Interrupted while waiting for storage", e);
+        }
+    }
+}
