@@ -48,6 +48,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -118,13 +119,15 @@ public class AppConfiguration implements CamelConfiguration {
                 outageTolerance);
         registry.bind("jobRunner", jobRunner);
         GracefulShutdown shutdown = new GracefulShutdown(jobStore, jobRunner, watchers,
-                settings.duration("jobs.shutdown-grace"));
+                settings.duration("jobs.shutdown-grace"), storageTimeout);
         context.getManagementStrategy().addEventNotifier(shutdown);
-        context.getShutdownStrategy().setTimeout(shutdown.total().toSeconds());
+        context.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(shutdown.total().toMillis());
         CallbackPolicy callbacks = new CallbackPolicy(settings.optionalText("api.callback-allowed-hosts"));
         registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1), callbacks));
         registry.bind("authentication", authentication(settings));
-        registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
+        registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0),
+                links));
         registry.bind("jobListing", new JobListing(jobStore));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("eventStream", new EventStream(watchers, retryAfter));
@@ -177,7 +180,7 @@ public class AppConfiguration implements CamelConfiguration {
                     + "must be set too, to sign the webhooks");
         }
         WebhookEvents events = new WebhookEvents(context, registry.lookupByNameAndType("jobResponses",
-                JobResponses.class), settings.optionalText("api.public-base-url"));
+                JobResponses.class));
         jobStore.addListener(events);
         registry.bind("webhookEvents", events);
         QueueClient deliveries = null;

@@ -88,7 +88,7 @@ class WebhookTest extends ApiTestSupport {
         assertEquals(webhookId, event.get("id").asText());
         assertEquals("io.asynctablequery.job.completed", event.get("type").asText());
         assertEquals(id, event.get("subject").asText());
-        assertTrue(event.get("source").asText().endsWith("/api/status/" + id));
+        assertEquals(base() + "/api/status/" + id, event.get("source").asText(), "the submit's absolute status URL");
         assertEquals("Completed", event.at("/data/runtimeStatus").asText());
         OpenApiContract.shared().requireSchema("the webhook's data", "Status", event.get("data").toString());
         assertEquals(rows.expectedCount("2023-06-01", "2023-06-02"), event.at("/data/result").asLong());

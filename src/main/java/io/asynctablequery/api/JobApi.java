@@ -21,10 +21,12 @@ public class JobApi {
     private final JobStore store;
     private final int retryAfterSeconds;
     private final int maxPendingPerCaller;
+    private final Links links;
 
     /** @param maxPendingPerCaller unfinished jobs a submitter may have ({@code jobs.max-pending-per-caller}; 0: no limit) */
-    public JobApi(JobStore store, int retryAfterSeconds, int maxPendingPerCaller) {
+    public JobApi(JobStore store, int retryAfterSeconds, int maxPendingPerCaller, Links links) {
         this.store = store;
+        this.links = links;
         this.retryAfterSeconds = retryAfterSeconds;
         this.maxPendingPerCaller = maxPendingPerCaller;
     }
@@ -47,7 +49,7 @@ public class JobApi {
                     + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
         Submission submission = store.submit(request.input(), request.idempotencyKey(), caller.owner(),
-                        request.callbackUrl())
+                        request.callbackUrl(), links.base(exchange))
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
         if (!submission.created() && !(submission.job().input().equals(request.input())

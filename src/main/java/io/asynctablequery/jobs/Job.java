@@ -14,55 +14,57 @@ import java.time.Instant;
  * @param idempotencyKey the submit's Idempotency-Key as stored, scoped to its owner
  * @param owner          who submitted it (a key's name or a token's oid); null when the API is anonymous
  * @param callbackUrl    where its webhook goes when it finishes; null for none
+ * @param linkBase       scheme and host of the submit request's links, kept for its webhook's {@code source};
+ *                       null without a callback
  * @param callback       how the webhook's delivery went so far; null before the job finished
  * @param startedTime    when a worker began running it (the job timeout counts from here)
  */
 public record Job(String id, DayRange input, JobStatus status, Progress progress, Long result, JobError error,
-                  String reason, String idempotencyKey, String owner, String callbackUrl, CallbackDelivery callback,
-                  Instant createdTime, Instant startedTime, Instant lastUpdatedTime) {
+                  String reason, String idempotencyKey, String owner, String callbackUrl, String linkBase,
+                  CallbackDelivery callback, Instant createdTime, Instant startedTime, Instant lastUpdatedTime) {
 
     public static Job pending(String id, DayRange input, String idempotencyKey, String owner, String callbackUrl,
-                              Instant now) {
+                              String linkBase, Instant now) {
         return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, owner, callbackUrl, null, now, null, now);
+                idempotencyKey, owner, callbackUrl, linkBase, null, now, null, now);
     }
 
     /** Claimed by a worker; a job taken over after its worker died starts again from nothing. */
     public Job running(Instant now) {
         return new Job(id, input, JobStatus.Running, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, owner, callbackUrl, callback, createdTime, now, now);
+                idempotencyKey, owner, callbackUrl, linkBase, callback, createdTime, now, now);
     }
 
     /** Back to Pending (after a restart), progress reset. */
     public Job pending(Instant now) {
         return new Job(id, input, JobStatus.Pending, Progress.notStarted(input.days()), null, null, null,
-                idempotencyKey, owner, callbackUrl, callback, createdTime, null, now);
+                idempotencyKey, owner, callbackUrl, linkBase, callback, createdTime, null, now);
     }
 
     public Job withProgress(Progress newProgress, Instant now) {
         return new Job(id, input, status, newProgress, result, error, reason, idempotencyKey, owner, callbackUrl,
-                callback, createdTime, startedTime, now);
+                linkBase, callback, createdTime, startedTime, now);
     }
 
     public Job completed(long count, Progress finalProgress, Instant now) {
         return new Job(id, input, JobStatus.Completed, finalProgress, count, null, null, idempotencyKey, owner,
-                callbackUrl, callback, createdTime, startedTime, now);
+                callbackUrl, linkBase, callback, createdTime, startedTime, now);
     }
 
     public Job failed(JobError failure, Instant now) {
         return new Job(id, input, JobStatus.Failed, progress, null, failure, null, idempotencyKey, owner, callbackUrl,
-                callback, createdTime, startedTime, now);
+                linkBase, callback, createdTime, startedTime, now);
     }
 
     public Job terminated(String why, Instant now) {
         return new Job(id, input, JobStatus.Terminated, progress, null, null, why, idempotencyKey, owner, callbackUrl,
-                callback, createdTime, startedTime, now);
+                linkBase, callback, createdTime, startedTime, now);
     }
 
     /** The webhook's delivery outcome; not a change of the job itself, so its last update time stays. */
     public Job withCallback(CallbackDelivery delivery) {
         return new Job(id, input, status, progress, result, error, reason, idempotencyKey, owner, callbackUrl,
-                delivery, createdTime, startedTime, lastUpdatedTime);
+                linkBase, delivery, createdTime, startedTime, lastUpdatedTime);
     }
 
     /** Durable Functions' {@code output}: the count, the failure message or the termination reason. */

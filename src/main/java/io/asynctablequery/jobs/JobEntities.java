@@ -45,6 +45,7 @@ final class JobEntities {
         putIfSet(entity, "IdempotencyKey", job.idempotencyKey());
         putIfSet(entity, OWNER, job.owner());
         putIfSet(entity, "CallbackUrl", job.callbackUrl());
+        putIfSet(entity, "LinkBase", job.linkBase());
         CallbackDelivery callback = job.callback();
         if (callback != null) {
             entity.addProperty("CallbackStatus", callback.status()).addProperty("CallbackAttempts", callback.attempts());
@@ -70,6 +71,7 @@ final class JobEntities {
                 text(entity, "IdempotencyKey"),
                 text(entity, OWNER),
                 text(entity, "CallbackUrl"),
+                text(entity, "LinkBase"),
                 text(entity, "CallbackStatus") == null ? null : new CallbackDelivery(text(entity, "CallbackStatus"),
                         number(entity, "CallbackAttempts").intValue(),
                         number(entity, "CallbackStatusCode") == null ? null

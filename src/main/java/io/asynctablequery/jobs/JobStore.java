@@ -92,13 +92,17 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner) {
-        return submit(input, idempotencyKey, owner, null);
+        return submit(input, idempotencyKey, owner, null, null);
     }
 
-    /** As above, with the URL its webhook goes to when it finishes. */
-    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner, String callbackUrl) {
+    /**
+     * As above, with the URL its webhook goes to when it finishes, and the scheme and host of the submit's links
+     * (its webhook's {@code source} starts with them).
+     */
+    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner, String callbackUrl,
+                                       String linkBase) {
         return submitScoped(input, idempotencyKey == null || owner == null ? idempotencyKey
-                : owner + "\n" + idempotencyKey, owner, callbackUrl);
+                : owner + "\n" + idempotencyKey, owner, callbackUrl, linkBase);
     }
 
     /** Unfinished jobs of one owner. */
@@ -107,7 +111,7 @@ public class JobStore {
     }
 
     private Optional<Submission> submitScoped(DayRange input, String idempotencyKey, String owner,
-                                              String callbackUrl) {
+                                              String callbackUrl, String linkBase) {
         String id = JobIds.next();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
@@ -117,7 +121,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitScoped(input, idempotencyKey, owner, callbackUrl);
+                return submitScoped(input, idempotencyKey, owner, callbackUrl, linkBase);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -126,7 +130,8 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, input, idempotencyKey, owner, callbackUrl, now());
+        Job job = Job.pending(id, input, idempotencyKey, owner, callbackUrl, callbackUrl == null ? null : linkBase,
+                now());
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {

@@ -20,7 +20,8 @@ import org.apache.camel.ProducerTemplate;
  * A finished job with a {@code callbackUrl} becomes a webhook: the job store tells this bean of each finishing
  * write (on the instance that wrote it, so once per outcome), which hands the job to the route
  * {@code direct:job-finished}; there {@link #delivery} makes its CloudEvent 1.0 (structured JSON, built by the
- * CloudEvents SDK): {@code id} one per outcome (the same on every retry), {@code source} the job's status URL,
+ * CloudEvents SDK): {@code id} one per outcome (the same on every retry), {@code source} the job's absolute
+ * status URL (under the scheme and host of the submit's links, which the job keeps),
  * {@code type} {@code io.asynctablequery.job.completed}, {@code .failed} or {@code .terminated}, {@code subject}
  * the job id, {@code time} when it finished, {@code data} the status document.
  */
@@ -31,18 +32,11 @@ public class WebhookEvents implements JobStore.Listener {
 
     private final CamelContext camelContext;
     private final JobResponses documents;
-    private final String publicBaseUrl;
     private volatile ProducerTemplate producer;
 
-    /**
-     * @param publicBaseUrl {@code api.public-base-url}: the event's source is the absolute status URL under it;
-     *                      without it, the status URL's path (a URI reference, as CloudEvents allows)
-     */
-    public WebhookEvents(CamelContext camelContext, JobResponses documents, String publicBaseUrl) {
+    public WebhookEvents(CamelContext camelContext, JobResponses documents) {
         this.camelContext = camelContext;
         this.documents = documents;
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-                : publicBaseUrl;
     }
 
     @Override
@@ -64,7 +58,7 @@ public class WebhookEvents implements JobStore.Listener {
                 .toString();
         CloudEvent event = CloudEventBuilder.v1()
                 .withId(eventId)
-                .withSource(URI.create(publicBaseUrl + "/api/status/" + job.id()))
+                .withSource(URI.create(source(job)))
                 .withType(type)
                 .withSubject(job.id())
                 .withTime(job.lastUpdatedTime().atOffset(ZoneOffset.UTC))
@@ -73,6 +67,11 @@ public class WebhookEvents implements JobStore.Listener {
                 .build();
         return new WebhookDelivery(job.id(), job.callbackUrl(), eventId,
                 new String(STRUCTURED.serialize(event), StandardCharsets.UTF_8), job.lastUpdatedTime());
+    }
+
+    /** A job kept by an earlier version has no link base: its status URL's path, a URI reference as CloudEvents allows. */
+    private static String source(Job job) {
+        return (job.linkBase() == null ? "" : job.linkBase()) + "/api/status/" + job.id();
     }
 
     private ProducerTemplate producer() {
