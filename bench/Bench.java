@@ -42,7 +42,8 @@ public class Bench {
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "baseline" -> baseline(args[1], args[2], args[3], args[4]);
             case "job" -> job(args[1], args[2]);
-            case "jobs" -> jobs(args[1], Integer.parseInt(args[2]), args[3]);
+            case "jobs" -> jobs(args[1], Integer.parseInt(args[2]), args[3], args.length > 4 ? args[4] : null,
+                    args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
             case "turnaround" -> turnaround(args[1], Integer.parseInt(args[2]), args.length > 3 ? args[3] : null,
                     args.length > 4 ? args[4] : null);
@@ -150,9 +151,18 @@ public class Bench {
                 (System.nanoTime() - started) / 1e9);
     }
 
-    /** n jobs of the same range submitted at once; each one's answer and time to it, in submit order. */
-    static void jobs(String base, int n, String query) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+    /**
+     * n jobs of the same range submitted at once; each one's answer and time to it, in submit order. With
+     * {@code faultUrl}: GET it {@code afterMillis} after the submits (e.g. the Azure model's burst of 503s).
+     */
+    static void jobs(String base, int n, String query, String faultUrl, long afterMillis) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n + 1);
+        if (faultUrl != null) {
+            pool.submit(() -> {
+                Thread.sleep(afterMillis); // the fault comes mid-scan, as a burst of Azure's 503s would
+                return get(faultUrl).body();
+            });
+        }
         List<Future<String>> answers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             answers.add(pool.submit(() -> {

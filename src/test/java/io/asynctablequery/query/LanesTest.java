@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The lanes of one job, on a clock the test moves: doubling while it pays, back when not, halving on 503. */
+/**
+ * The lanes of one job, on a clock the test moves: a first round not measured, doubling while it pays, back
+ * when not, halving on 503 once a round, and growing again after it.
+ */
 class LanesTest {
 
     private final AtomicLong now = new AtomicLong();
@@ -26,14 +29,25 @@ class LanesTest {
     void startsWithHalfAndDoublesWhileTheRateGrows() {
         Lanes lanes = new Lanes(16, now::get);
         assertEquals(8, lanes.count());
-        assertEquals(16, round(lanes, 1000, 500)); // first round: 16,000 entities/s, try more
+        assertEquals(8, round(lanes, 1000, 5000)); // the scan's start: not measured, however slow
+        assertEquals(16, round(lanes, 1000, 500)); // 16,000 entities/s at 8: try more
         assertEquals(16, round(lanes, 1000, 800)); // 20,000/s: 1.25x paid, kept
         assertEquals(16, round(lanes, 1000, 400)); // no more growing at the maximum
     }
 
     @Test
+    void aSlowStartDoesNotMakeDoublingLookAsIfItPaid() {
+        Lanes lanes = new Lanes(16, now::get);
+        round(lanes, 1000, 5000); // the start: 1,600/s, which any later round would beat
+        assertEquals(16, round(lanes, 1000, 500)); // 16,000/s at 8
+        double samePace = 16 * 1000 / 16_000.0 * 1000; // 16 slices at the same rate: doubling did not pay
+        assertEquals(8, round(lanes, 1000, (long) samePace));
+    }
+
+    @Test
     void goesBackWhenDoublingDidNotPay() {
         Lanes lanes = new Lanes(16, now::get);
+        round(lanes, 1000, 500);
         assertEquals(16, round(lanes, 1000, 500)); // 8 lanes: 16,000/s
         double samePace = 16 * 1000 / 16_000.0 * 1000 / Lanes.GAIN * 1.05; // 16 slices, rate up by less than GAIN
         assertEquals(8, round(lanes, 1000, (long) samePace));
@@ -41,21 +55,34 @@ class LanesTest {
     }
 
     @Test
-    void halvesOnServerBusyAndStopsGrowing() {
+    void halvesOnServerBusyOnceARound() {
         Lanes lanes = new Lanes(16, now::get);
         lanes.serverBusy();
+        lanes.serverBusy(); // answers to pages asked before the halving
         assertEquals(4, lanes.count());
-        assertEquals(4, round(lanes, 1000, 10));
+        assertEquals(4, round(lanes, 1000, 10)); // the round after a halving is not measured
         lanes.serverBusy();
+        assertEquals(2, lanes.count());
+    }
+
+    @Test
+    void growsAgainAfterServerBusyWhenTheAccountHasRoom() {
+        Lanes lanes = new Lanes(16, now::get);
+        round(lanes, 1000, 500);
+        assertEquals(16, round(lanes, 1000, 500));
         lanes.serverBusy();
-        lanes.serverBusy();
-        assertEquals(1, lanes.count());
+        assertEquals(8, lanes.count());
+        assertEquals(8, round(lanes, 1000, 500)); // not measured: pages asked at 16 lanes
+        assertEquals(16, round(lanes, 1000, 500)); // 16,000/s at 8, measured: try more again
+        assertEquals(16, round(lanes, 1000, 600)); // 26,700/s: the account had room, kept
     }
 
     @Test
     void oneLaneWhenOneIsAllowed() {
         Lanes lanes = new Lanes(1, now::get);
         assertEquals(1, lanes.count());
+        assertEquals(1, round(lanes, 1000, 10));
+        lanes.serverBusy();
         assertEquals(1, round(lanes, 1000, 10));
     }
 }

@@ -71,7 +71,8 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * The Azure model as a program, for the benchmark: {@code FaultProxy PORT TARGET_PORT [PARTITION_RATE
      * ACCOUNT_RATE LATENCY_MS BUSY_BACKLOG_MS]} (defaults: {@link AzureModel#azureTargets()}). {@code GET
-     * /model/stats} on it answers what it served. Runs until killed.
+     * /model/stats} on it answers what it served; {@code GET /model/server-busy/N} answers the next N requests
+     * {@code 503 ServerBusy}. Runs until killed.
      */
     public static void main(String[] args) throws InterruptedException {
         AzureModel model = args.length > 2 ? new AzureModel(Double.parseDouble(args[2]), Double.parseDouble(args[3]),
@@ -210,6 +211,11 @@ public final class FaultProxy implements AutoCloseable {
                 if (requestLine[1].startsWith("/model/stats")) {
                     write(toClient, 200, "text/plain", model.stats().getBytes(StandardCharsets.UTF_8), "");
                     continue;
+                }
+                if (requestLine[1].startsWith("/model/server-busy/")) { // the benchmark's burst of 503s
+                    busyAnswersLeft.addAndGet(Integer.parseInt(requestLine[1].substring("/model/server-busy/".length())));
+                    write(toClient, 200, "text/plain", new byte[0], "");
+                    return;
                 }
                 if (busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                     busyAnswered.incrementAndGet();
