@@ -176,6 +176,7 @@ public class AuditQuery {
                         break;
                     }
                     long entities;
+                    long started = lanes.now();
                     try {
                         entities = scanSlice(slice.filter());
                     } finally {
@@ -184,7 +185,7 @@ public class AuditQuery {
                     if (!stop.get()) {
                         daysDone.addAndGet(slice.days());
                         listener.onProgress(progress());
-                        lanes.sliceDone(entities);
+                        lanes.sliceDone(entities, started);
                         addRunners();
                     }
                     if (leaveAsSurplus()) {
@@ -258,6 +259,7 @@ public class AuditQuery {
             Instant outageStart = null;
             int attempts = 0;
             while (true) {
+                long asked = lanes.now();
                 try {
                     Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)
                             .iterableByPage(token).iterator();
@@ -276,7 +278,7 @@ public class AuditQuery {
                     attempts++;
                     retries.incrementAndGet();
                     if ("ServerBusy".equals(StorageFailures.code(e))) {
-                        lanes.serverBusy();
+                        lanes.serverBusy(asked);
                     }
                     retrying(new Progress.Retrying(attempts, StorageFailures.code(e)));
                     LOG.debug("Page of table '{}' failed ({}); retry {}", tableName, StorageFailures.code(e), attempts);

@@ -6,10 +6,13 @@ import java.util.function.LongSupplier;
  * How many slices of one job are read at once, found while the job runs, as TCP finds its window: the job
  * starts with half its lanes; after each round (as many slices finished as there are lanes) it doubles the
  * lanes while that raised its entity rate by at least {@link #GAIN}, and goes back to the last count that paid
- * when it did not. A {@code 503 ServerBusy} halves them, once a round (the answers to pages asked before the
- * halving say nothing new), and the search starts again from there: when the account has room again (other
- * jobs ended), the lanes grow back. A round that began with the scan or with a halving is not measured: its
- * time holds the scan's start (connections, first pages) or pages asked at the old count.
+ * when it did not. The first round is not measured: it holds the scan's start (connections, first pages),
+ * which would make any second round look faster.
+ *
+ * <p>A {@code 503 ServerBusy} halves the lanes, and the search starts again from there, so that the lanes grow
+ * back when the account has room again (other jobs ended). What happened before a halving says nothing about
+ * the count after it: a 503 to a page asked before the last halving does not halve again, and slices started
+ * before it are not counted in the rounds after it.
  */
 final class Lanes {
 
@@ -23,7 +26,7 @@ final class Lanes {
     private double lastRate; // 0: no round measured at lastPaying yet
     private boolean growing;
     private boolean warmingUp = true;
-    private boolean halvedThisRound;
+    private long lastHalving;
     private long roundStart;
     private long roundEntities;
     private int roundSlices;
@@ -38,15 +41,28 @@ final class Lanes {
         this.lanes = Math.max(1, this.max / 2);
         this.lastPaying = lanes;
         this.growing = lanes < this.max;
-        newRound(nanoTime.getAsLong());
+        this.lastHalving = nanoTime.getAsLong();
+        newRound(lastHalving);
+    }
+
+    /** The clock the times given to {@link #sliceDone} and {@link #serverBusy} are read from. */
+    long now() {
+        return nanoTime.getAsLong();
     }
 
     synchronized int count() {
         return lanes;
     }
 
-    /** A slice is read; returns the lanes wanted from now on. */
-    synchronized int sliceDone(long entities) {
+    /**
+     * A slice is read; returns the lanes wanted from now on.
+     *
+     * @param startedAt when the slice's first page was asked ({@link #now()})
+     */
+    synchronized int sliceDone(long entities, long startedAt) {
+        if (startedAt - lastHalving < 0) {
+            return lanes; // read at the count before the last halving
+        }
         roundEntities += entities;
         if (++roundSlices < lanes) {
             return lanes;
@@ -70,24 +86,26 @@ final class Lanes {
         return lanes;
     }
 
-    /** Storage said it is past its limits: half the lanes, once a round, and the search for more starts again. */
-    synchronized void serverBusy() {
-        if (halvedThisRound) {
-            return;
+    /**
+     * Storage said it is past its limits: half the lanes, and the search for more starts again.
+     *
+     * @param askedAt when the refused page was asked ({@link #now()})
+     */
+    synchronized void serverBusy(long askedAt) {
+        if (askedAt - lastHalving < 0) {
+            return; // asked at the count before the last halving: nothing new
         }
         lanes = Math.max(1, lanes / 2);
         lastPaying = lanes;
         lastRate = 0;
         growing = lanes < max;
-        warmingUp = true;
-        newRound(nanoTime.getAsLong());
-        halvedThisRound = true;
+        lastHalving = nanoTime.getAsLong();
+        newRound(lastHalving);
     }
 
     private void newRound(long now) {
         roundStart = now;
         roundEntities = 0;
         roundSlices = 0;
-        halvedThisRound = false;
     }
 }

@@ -37,7 +37,9 @@ public final class StorageFailures {
                 return table.getValue().getErrorCode().toString();
             }
             if (cause instanceof HttpResponseException http) {
-                return "Http" + status(http);
+                // Azure names every error in this header; the listing pager's own exception type has no code
+                String code = http.getResponse() == null ? null : http.getResponse().getHeaderValue("x-ms-error-code");
+                return code != null && code.matches("[A-Za-z]{1,64}") ? code : "Http" + status(http);
             }
             if (cause instanceof ConnectException) {
                 return "ConnectionRefused";

@@ -8,21 +8,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lanes of one job, on a clock the test moves: a first round not measured, doubling while it pays, back
- * when not, halving on 503 once a round, and growing again after it.
+ * when not, halving on 503, and growing again after it, counting only what was asked after the halving.
  */
 class LanesTest {
 
     private final AtomicLong now = new AtomicLong();
 
-    /** Finishes a round of {@code lanes} slices of {@code entitiesEach} that took {@code millis} in all. */
+    /** Finishes a round of {@code lanes} slices of {@code entitiesEach}, started now, that took {@code millis} in all. */
     private int round(Lanes lanes, long entitiesEach, long millis) {
+        long started = now.get();
         int count = lanes.count();
         int wanted = count;
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
         for (int i = 0; i < count; i++) {
-            wanted = lanes.sliceDone(entitiesEach);
+            wanted = lanes.sliceDone(entitiesEach, started);
         }
         return wanted;
+    }
+
+    private void later() {
+        now.addAndGet(1);
     }
 
     @Test
@@ -55,14 +60,30 @@ class LanesTest {
     }
 
     @Test
-    void halvesOnServerBusyOnceARound() {
+    void aBurstOfServerBusyHalvesOnceForThePagesAskedBeforeIt() {
         Lanes lanes = new Lanes(16, now::get);
-        lanes.serverBusy();
-        lanes.serverBusy(); // answers to pages asked before the halving
+        long askedBefore = now.get();
+        later();
+        lanes.serverBusy(askedBefore);
+        lanes.serverBusy(askedBefore); // the other lanes' pages, asked at 8 lanes too
         assertEquals(4, lanes.count());
-        assertEquals(4, round(lanes, 1000, 10)); // the round after a halving is not measured
-        lanes.serverBusy();
+        later();
+        lanes.serverBusy(now.get()); // a page asked at 4 lanes
         assertEquals(2, lanes.count());
+    }
+
+    @Test
+    void slicesStartedBeforeAHalvingAreNotCountedAfterIt() {
+        Lanes lanes = new Lanes(16, now::get);
+        round(lanes, 1000, 500);
+        long startedBefore = now.get();
+        later();
+        lanes.serverBusy(now.get());
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
+        for (int i = 0; i < 8; i++) {
+            assertEquals(4, lanes.sliceDone(1000, startedBefore)); // would have made a round at 4, very fast
+        }
+        assertEquals(8, round(lanes, 1000, 500)); // the first round after the halving: 8,000/s, try more
     }
 
     @Test
@@ -70,10 +91,10 @@ class LanesTest {
         Lanes lanes = new Lanes(16, now::get);
         round(lanes, 1000, 500);
         assertEquals(16, round(lanes, 1000, 500));
-        lanes.serverBusy();
+        later();
+        lanes.serverBusy(now.get());
         assertEquals(8, lanes.count());
-        assertEquals(8, round(lanes, 1000, 500)); // not measured: pages asked at 16 lanes
-        assertEquals(16, round(lanes, 1000, 500)); // 16,000/s at 8, measured: try more again
+        assertEquals(16, round(lanes, 1000, 500)); // 16,000/s at 8: try more again
         assertEquals(16, round(lanes, 1000, 600)); // 26,700/s: the account had room, kept
     }
 
@@ -82,7 +103,8 @@ class LanesTest {
         Lanes lanes = new Lanes(1, now::get);
         assertEquals(1, lanes.count());
         assertEquals(1, round(lanes, 1000, 10));
-        lanes.serverBusy();
+        later();
+        lanes.serverBusy(now.get());
         assertEquals(1, round(lanes, 1000, 10));
     }
 }

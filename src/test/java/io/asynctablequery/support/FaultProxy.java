@@ -42,6 +42,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean stalled;
     private volatile long delayMillis;
     private volatile int answerBytesPerSecond;
+    private volatile long busyUntil = System.nanoTime();
     private volatile boolean closed;
 
     private final AzureModel model;
@@ -71,8 +72,8 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * The Azure model as a program, for the benchmark: {@code FaultProxy PORT TARGET_PORT [PARTITION_RATE
      * ACCOUNT_RATE LATENCY_MS BUSY_BACKLOG_MS]} (defaults: {@link AzureModel#azureTargets()}). {@code GET
-     * /model/stats} on it answers what it served; {@code GET /model/server-busy/N} answers the next N requests
-     * {@code 503 ServerBusy}. Runs until killed.
+     * /model/stats} on it answers what it served; {@code GET /model/server-busy-for/MILLIS} answers every request
+     * {@code 503 ServerBusy} for that long, as Azure does to an account pushed past its targets. Runs until killed.
      */
     public static void main(String[] args) throws InterruptedException {
         AzureModel model = args.length > 2 ? new AzureModel(Double.parseDouble(args[2]), Double.parseDouble(args[3]),
@@ -184,12 +185,12 @@ public final class FaultProxy implements AutoCloseable {
                 answerServerBusy(client);
                 return;
             }
-            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-            open.add(target);
             if (model != null) {
-                exchange(client, target);
+                exchange(client);
                 return;
             }
+            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            open.add(target);
             daemon("fault-proxy-to-storage", () -> pump(client, target, true));
             pump(target, client, false);
         } catch (IOException e) {
@@ -197,34 +198,38 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Request by request: forwards each, reads storage's whole answer, and sends it when the model says. */
-    private void exchange(Socket client, Socket target) {
+    /**
+     * Request by request: forwards each on a connection of its own to storage (one kept alive could be closed
+     * by storage while the client's side is idle, which the client would see as a connection closed before
+     * its answer), reads storage's whole answer, and sends it when the model says.
+     */
+    private void exchange(Socket client) {
         try (InputStream fromClient = new BufferedInputStream(client.getInputStream());
-             OutputStream toClient = new BufferedOutputStream(client.getOutputStream());
-             InputStream fromStorage = new BufferedInputStream(target.getInputStream());
-             OutputStream toStorage = new BufferedOutputStream(target.getOutputStream())) {
+             OutputStream toClient = new BufferedOutputStream(client.getOutputStream())) {
             String requestHead;
             while (!(requestHead = readHead(fromClient)).isEmpty()) {
                 byte[] requestBody = readBody(fromClient, requestHead);
                 awaitGate();
                 String[] requestLine = requestHead.substring(0, requestHead.indexOf("\r\n")).split(" ", 3);
                 if (requestLine[1].startsWith("/model/stats")) {
-                    write(toClient, 200, "text/plain", model.stats().getBytes(StandardCharsets.UTF_8), "");
+                    write(toClient, 200, "text/plain", (model.stats() + " injected_server_busy=" + busyAnswered.get())
+                            .getBytes(StandardCharsets.UTF_8), "");
                     continue;
                 }
-                if (requestLine[1].startsWith("/model/server-busy/")) { // the benchmark's burst of 503s
-                    busyAnswersLeft.addAndGet(Integer.parseInt(requestLine[1].substring("/model/server-busy/".length())));
+                if (requestLine[1].startsWith("/model/server-busy-for/")) { // the benchmark's burst of 503s
+                    busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                            Long.parseLong(requestLine[1].substring("/model/server-busy-for/".length())));
                     write(toClient, 200, "text/plain", new byte[0], "");
                     return;
                 }
-                if (busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                if (System.nanoTime() - busyUntil < 0 || busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                     busyAnswered.incrementAndGet();
                     writeServerBusy(toClient, "");
                     continue;
                 }
                 String forwarded = requestLine[0] + " " + AzureModel.rewrite(requestLine[1]) + " " + requestLine[2]
                         + requestHead.substring(requestHead.indexOf("\r\n"));
-                if (!forward(forwarded, requestBody, toStorage, fromStorage, toClient)) {
+                if (!forward(forwarded, requestBody, toClient)) {
                     return;
                 }
             }
@@ -232,7 +237,6 @@ public final class FaultProxy implements AutoCloseable {
             // one side closed or was cut
         } finally {
             close(client);
-            close(target);
         }
     }
 
@@ -280,13 +284,16 @@ public final class FaultProxy implements AutoCloseable {
      * request counts as in flight until its answer is released, and no longer: once the client has the answer
      * it may send its next request at once, maybe before this thread runs again.
      */
-    private boolean forward(String head, byte[] body, OutputStream toStorage, InputStream fromStorage,
-                            OutputStream toClient) throws IOException, InterruptedException {
+    private boolean forward(String head, byte[] body, OutputStream toClient) throws IOException, InterruptedException {
         String responseHead;
         byte[] responseBody;
         long releaseAt;
         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(target);
         try {
+            InputStream fromStorage = new BufferedInputStream(target.getInputStream());
+            OutputStream toStorage = new BufferedOutputStream(target.getOutputStream());
             toStorage.write(head.getBytes(StandardCharsets.ISO_8859_1));
             toStorage.write(body);
             toStorage.flush();
@@ -302,6 +309,7 @@ public final class FaultProxy implements AutoCloseable {
             }
         } finally {
             inFlight.decrementAndGet();
+            close(target);
         }
         if (releaseAt < 0) {
             writeServerBusy(toClient, "");
