@@ -47,7 +47,7 @@ public class Soak {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final LocalDate FIRST = LocalDate.of(2023, 1, 1);
     private static final int DAYS = 730;
-    private static final int[] RANGES = {1, 7, 31, 92, 366};
+    private static final int[] RANGES = {2, 7, 31, 92, 366}; // days; a range must span a day at least
     private static final Pattern FINISHING = Pattern.compile(
             "Job ([0-9a-f-]{36}) (Completed|Failed|Terminated), owner");
     private static final int MAX_DEQUEUE_COUNT = 5;
