@@ -235,5 +235,7 @@ by side in the same run.
 $table
 
 $(cat bench/what-bounds-it.md)
+
+$(cat bench/soak-results.md 2>/dev/null || true)
 RESULTS
 echo; echo "Written to bench/RESULTS.md"
