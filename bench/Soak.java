@@ -282,8 +282,10 @@ public class Soak {
 
         turnaroundMillis.sort(null);
         System.out.println();
-        System.out.printf("jobs: %d accepted (202), %d listed; submits refused or unanswered: %s%n", submitted.size(),
-                jobs.size(), new TreeMap<>(refusedSubmits));
+        long unaccepted = byId.keySet().stream().filter(id -> !submitted.containsKey(id)).count();
+        System.out.printf("jobs: %d accepted (202), %d listed (%d without a 202: their submit's answer was an error "
+                        + "or lost, and their job ran); submits refused or unanswered: %s%n", submitted.size(), jobs.size(),
+                unaccepted, new TreeMap<>(refusedSubmits));
         System.out.println("faults injected: " + faults + "; SIGTERM to exit, seconds: " + stopSeconds);
         System.out.println("outcomes: " + outcomes);
         System.out.printf("turnaround of Completed jobs (created to finished): p50 %s ms, p90 %s ms, p99 %s ms, max %s ms%n",
