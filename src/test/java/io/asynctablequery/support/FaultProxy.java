@@ -331,8 +331,8 @@ public final class FaultProxy implements AutoCloseable {
         InputStream in = client.getInputStream();
         readBody(in, readHead(in));
         OutputStream out = client.getOutputStream();
+        busyAnswered.incrementAndGet(); // before the answer: the client may act on it before this thread runs on
         writeServerBusy(out, "Connection: close\r\n");
-        busyAnswered.incrementAndGet();
         close(client);
     }
 
