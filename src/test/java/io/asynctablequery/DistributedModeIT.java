@@ -16,6 +16,7 @@ import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.support.AppProcess;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Azurite;
+import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
 import java.time.Clock;
@@ -46,16 +47,23 @@ class DistributedModeIT {
     private final String suffix = "x" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final Map<String, String> shared = AppProcess.distributed(azurite, suffix);
     private final List<AppProcess> instances = new ArrayList<>();
+    private final FaultProxy doomedTableLink = FaultProxy.to(azurite.tablePort());
 
     @AfterEach
     void stopInstances() throws InterruptedException {
         for (AppProcess instance : instances) {
             instance.close();
         }
+        doomedTableLink.close();
     }
 
     private AppProcess start(String name, String... settings) {
+        return start(name, Map.of(), settings);
+    }
+
+    private AppProcess start(String name, Map<String, String> links, String... settings) {
         Map<String, String> all = new HashMap<>(shared);
+        all.putAll(links);
         all.put("audit.max-range-days", "73100");
         all.put("audit.scan-slice-days", "1"); // one query per day: long ranges make long jobs
         for (int i = 0; i < settings.length; i += 2) {
@@ -122,11 +130,16 @@ class DistributedModeIT {
     @Test
     void killingAnInstanceMidJobLosesNoJobAndRunsEachToOneAnswer() throws Exception {
         AuditRows rows = seedYears(2000, 2013);
-        // Decades of (mostly empty) days, scanned one at a time: each job runs for several seconds.
-        String[] ranges = {"01/01/1950", "31/12/2012", "01/03/1950", "31/12/2013", "01/06/1951", "30/06/2013",
-            "01/01/1952", "31/12/2013"};
+        String[] ranges = {"01/01/2000", "31/12/2003", "01/03/2004", "31/12/2007", "01/06/2008", "30/06/2012",
+            "01/01/2010", "31/12/2013"};
         String[] visibility = {"jobs.queue-visibility-timeout", "PT3S", "audit.scan-parallelism", "1"};
-        AppProcess doomed = start("doomed", concat(visibility, "jobs.workers", "2"));
+        // The doomed instance reaches its tables over a slow link (every request held back 50 ms): its jobs,
+        // some 1,500 queries each, one at a time, are surely still running when it is killed, on any machine.
+        // The survivor reaches storage directly and runs each in seconds.
+        Map<String, String> slowLink = Map.of("azure.storage.connection-string",
+                azurite.connectionString(doomedTableLink.port(), azurite.queuePort()));
+        doomedTableLink.delay(50);
+        AppProcess doomed = start("doomed", slowLink, concat(visibility, "jobs.workers", "2"));
         Map<String, Long> expected = new LinkedHashMap<>();
         for (int i = 0; i < ranges.length; i += 2) {
             String id = doomed.api.submit(ranges[i], ranges[i + 1]);
@@ -134,8 +147,15 @@ class DistributedModeIT {
         }
         Wait.until("the doomed instance running 2 jobs", Duration.ofSeconds(30),
                 () -> doomed.api.get("/api/status?runtimeStatus=Running").json().size() == 2);
+        List<String> onDoomed = new ArrayList<>();
+        doomed.api.get("/api/status?runtimeStatus=Running").json()
+                .forEach(job -> onDoomed.add(job.get("instanceId").asText()));
         AppProcess survivor = start("survivor", concat(visibility, "jobs.workers", "4"));
-        int inFlightOnDoomed = 2; // its two workers hold two Running jobs; the other two wait in the queue
+        int inFlightOnDoomed = onDoomed.size(); // its two workers hold two jobs; the other two wait in the queue
+        for (String id : onDoomed) {
+            assertEquals("Running", survivor.api.get("/api/status/" + id).json().get("runtimeStatus").asText(),
+                    "the doomed instance's job " + id + " still running when it is killed");
+        }
 
         long killedAt = System.nanoTime();
         doomed.kill();
