@@ -73,7 +73,7 @@ public class AppConfiguration implements CamelConfiguration {
         String storeKind = settings.oneOf("jobs.store", "memory", "table");
         settings.number("jobs.workers", SEDA.equals(dispatch) ? 1 : 0); // 0: an API-only instance (queue mode)
         if (QUEUE.equals(dispatch) && "memory".equals(storeKind)) {
-            throw new IllegalStateException("jobs.dispatch=azure-storage-queue needs jobs.store=table: instances "
+            throw new ConfigurationException("jobs.dispatch=azure-storage-queue needs jobs.store=table: instances "
                     + "that share a queue must share their jobs too");
         }
 
@@ -97,8 +97,14 @@ public class AppConfiguration implements CamelConfiguration {
                 settings.number("audit.scan-slice-days", 1), outageTolerance);
 
         boolean sharedStore = "table".equals(storeKind);
+        StorageSetup setup = new StorageSetup(storage.credentialType(), storageTimeout,
+                Duration.ofSeconds(5));
+        String jobTable = settings.text("jobs.table-name");
+        if (sharedStore) {
+            setup.add("table " + jobTable, () -> tables.createTableIfNotExists(jobTable));
+        }
         JobRepository repository = sharedStore
-                ? new TableJobRepository(tables, settings.text("jobs.table-name"), storageTimeout)
+                ? new TableJobRepository(tables, jobTable, storageTimeout)
                 : new MemoryJobRepository();
         JobStore jobStore = new JobStore(context, repository, settings.number("jobs.max-pending", 1),
                 settings.duration("jobs.retention"), Clock.systemUTC());
@@ -140,8 +146,8 @@ public class AppConfiguration implements CamelConfiguration {
             QueueServiceClient queues = storage.queues(storageTimeout, maxRetries);
             String queueName = settings.text("jobs.queue-name");
             QueueClient jobQueue = queues.getQueueClient(queueName);
-            jobQueue.createIfNotExists();
-            queues.getQueueClient(queueName + "-poison").createIfNotExists();
+            setup.add("queue " + queueName, jobQueue::createIfNotExists);
+            setup.add("queue " + queueName + "-poison", queues.getQueueClient(queueName + "-poison")::createIfNotExists);
             registry.bind("queueServiceClient", queues); // autowired by the azure-storage-queue component
             registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout")));
             registry.bind("queueConsumerErrors", new QueueConsumerErrors());
@@ -154,11 +160,12 @@ public class AppConfiguration implements CamelConfiguration {
         }
 
         if (callbacks.allowsAny()) {
-            bindWebhooks(context, settings, jobStore, callbacks, QUEUE.equals(dispatch));
+            bindWebhooks(context, settings, jobStore, callbacks, QUEUE.equals(dispatch), setup);
         }
 
-        bindOperations(context, settings, tables, storageTimeout, jobStore, watchers, jobRunner, auditQuery,
-                QUEUE.equals(dispatch));
+        bindOperations(context, settings, storage, tables, storageTimeout, jobStore, watchers, jobRunner,
+                auditQuery, QUEUE.equals(dispatch));
+        setup.run();
         installProblemHandlersOnStart(context);
         if (settings.flag("audit.demo-data")) {
             new DemoData(tables, auditTable, distinctProperty, requiredProperty)
@@ -172,11 +179,11 @@ public class AppConfiguration implements CamelConfiguration {
      * deliver: no redirects followed.
      */
     private static void bindWebhooks(CamelContext context, Settings settings, JobStore jobStore,
-                                     CallbackPolicy callbacks, boolean queueMode) {
+                                     CallbackPolicy callbacks, boolean queueMode, StorageSetup setup) {
         Registry registry = context.getRegistry();
         String secret = settings.optionalText("api.webhook-secret");
         if (secret.isEmpty()) {
-            throw new IllegalStateException("api.callback-allowed-hosts is set: api.webhook-secret (whsec_<base64>) "
+            throw new ConfigurationException("api.callback-allowed-hosts is set: api.webhook-secret (whsec_<base64>) "
                     + "must be set too, to sign the webhooks");
         }
         WebhookEvents events = new WebhookEvents(context, registry.lookupByNameAndType("jobResponses",
@@ -187,7 +194,7 @@ public class AppConfiguration implements CamelConfiguration {
         if (queueMode) { // the job queue's client, bound above
             deliveries = registry.lookupByNameAndType("queueServiceClient", QueueServiceClient.class)
                     .getQueueClient(settings.text("jobs.queue-name") + "-webhooks");
-            deliveries.createIfNotExists();
+            setup.add("queue " + deliveries.getQueueName(), deliveries::createIfNotExists);
         }
         registry.bind("webhookDeliveries", new WebhookDeliveries(jobStore, callbacks,
                 new WebhookSigner(secret), settings.duration("api.webhook-retry-for"), deliveries));
@@ -200,15 +207,17 @@ public class AppConfiguration implements CamelConfiguration {
      * Operating it (SPEC §8): the metrics registry Camel's Prometheus service serves (with the audit_* meters),
      * the readiness checks of storage, and the log line per job state change.
      */
-    private static void bindOperations(CamelContext context, Settings settings, TableServiceClient tables,
+    private static void bindOperations(CamelContext context, Settings settings, StorageClients storage,
+                                       TableServiceClient tables,
                                        Duration storageTimeout, JobStore jobStore, JobWatchers watchers,
                                        JobRunner runner, AuditQuery auditQuery, boolean queueMode) {
         Registry registry = context.getRegistry();
-        StorageProbes probes = new StorageProbes(storageTimeout, Duration.ofSeconds(2))
+        StorageProbes probes = new StorageProbes(storageTimeout, Duration.ofSeconds(2), storage.credentialType())
                 .table("audit-table", tables.getTableClient(settings.text("audit.table-name")));
         if ("table".equals(settings.text("jobs.store"))) {
             probes.table("job-store", tables.getTableClient(settings.text("jobs.table-name")));
         }
+        storage.credential().ifPresent(credential -> probes.credential("storage-credential", credential));
         IntSupplier pending;
         if (queueMode) {
             QueueClient jobQueue = registry.lookupByNameAndType("queueServiceClient", QueueServiceClient.class)
@@ -239,7 +248,7 @@ public class AppConfiguration implements CamelConfiguration {
             case "api-key" -> {
                 String file = settings.optionalText("api.keys-file");
                 if (file.isEmpty()) {
-                    throw new IllegalStateException("api.auth=api-key needs api.keys-file, the file of the API keys");
+                    throw new ConfigurationException("api.auth=api-key needs api.keys-file, the file of the API keys");
                 }
                 return new Authentication(new ApiKeys(Path.of(file)), null);
             }
@@ -247,7 +256,7 @@ public class AppConfiguration implements CamelConfiguration {
                 String tenant = settings.optionalText("api.entra.tenant-id");
                 String audience = settings.optionalText("api.entra.audience");
                 if (tenant.isEmpty() || audience.isEmpty()) {
-                    throw new IllegalStateException("api.auth=entra-id needs api.entra.tenant-id and api.entra.audience");
+                    throw new ConfigurationException("api.auth=entra-id needs api.entra.tenant-id and api.entra.audience");
                 }
                 String metadata = settings.optionalText("api.entra.metadata-url");
                 String issuer = settings.optionalText("api.entra.issuer");
@@ -259,7 +268,7 @@ public class AppConfiguration implements CamelConfiguration {
                             audience, tenant, settings.text("api.entra.admin-role").strip(),
                             settings.duration("api.entra.key-refresh-interval")));
                 } catch (MalformedURLException e) {
-                    throw new IllegalStateException("api.entra.metadata-url is not a URL");
+                    throw new ConfigurationException("api.entra.metadata-url is not a URL");
                 }
             }
             default -> {

@@ -1,9 +1,13 @@
 package io.asynctablequery;
 
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the application with Camel Main, reading {@code ./application.properties}. */
 public final class Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private Application() {
     }
@@ -11,6 +15,16 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties");
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConfigurationException wrong) {
+                    LOG.error("Cannot start: {}", wrong.getMessage()); // the setting says it all: no stack trace
+                    System.exit(2);
+                }
+            }
+            throw e;
+        }
     }
 }

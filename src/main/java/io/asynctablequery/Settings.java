@@ -14,7 +14,7 @@ final class Settings {
     }
 
     String text(String name) {
-        return properties.resolveProperty(name).orElseThrow(() -> new IllegalStateException(
+        return properties.resolveProperty(name).orElseThrow(() -> new ConfigurationException(
                 "Missing configuration property '" + name + "' (run from the project root, where "
                         + "application.properties is, or set it with -D" + name + "=...)"));
     }
@@ -32,7 +32,7 @@ final class Settings {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalStateException(name + " must be a whole number of at least " + min + ", not '"
+        throw new ConfigurationException(name + " must be a whole number of at least " + min + ", not '"
                 + text(name) + "'");
     }
 
@@ -49,7 +49,7 @@ final class Settings {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        throw new IllegalStateException(name + " must be an ISO-8601 duration such as PT15M, not '" + text(name)
+        throw new ConfigurationException(name + " must be an ISO-8601 duration such as PT15M, not '" + text(name)
                 + "'");
     }
 
@@ -60,7 +60,7 @@ final class Settings {
                 return value;
             }
         }
-        throw new IllegalStateException(name + " must be one of " + String.join(", ", allowed) + ", not '" + value
+        throw new ConfigurationException(name + " must be one of " + String.join(", ", allowed) + ", not '" + value
                 + "'");
     }
 }

@@ -184,6 +184,7 @@ class DistributedModeIT {
     void aJobThatAlwaysFailsItsWorkerEndsPoisonedWithItsMessageInThePoisonQueue() {
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
+        tables.createTableIfNotExists("jobs" + suffix); // as an instance's start-up does
         JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix, Duration.ofSeconds(5)),
                 10, Duration.ofHours(1), Clock.systemUTC());
         Job job = store.submit(new DayRange(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null, null)

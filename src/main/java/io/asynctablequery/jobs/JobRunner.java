@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private volatile boolean resumed;
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final JobStore store;
@@ -231,17 +232,30 @@ public class JobRunner {
 
     /**
      * Unfinished jobs left from before this instance started, set back to Pending, to be queued again after a
-     * restart; not jobs submitted since (they are queued already), nor those this instance runs.
+     * restart; not jobs submitted since (they are queued already), nor those this instance runs. Read once:
+     * while storage (or the identity that reaches it) does not answer, an empty list, and the next call tries
+     * again; after the first read, always empty.
      */
     public List<JobTicket> resumable() {
-        return store.unfinished().stream()
-                .filter(job -> job.createdTime().isBefore(startedAt) && !isRunningHere(job.id()))
-                .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
-                        && !isRunningHere(current.id()) ? current.pending(store.now()) : current)
-                        .map(JobStore.Change::after).orElse(null))
-                .filter(job -> job != null && job.status() == JobStatus.Pending)
-                .map(JobTicket::of)
-                .toList();
+        if (resumed) {
+            return List.of();
+        }
+        try {
+            List<JobTicket> tickets = store.unfinished().stream()
+                    .filter(job -> job.createdTime().isBefore(startedAt) && !isRunningHere(job.id()))
+                    .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
+                            && !isRunningHere(current.id()) ? current.pending(store.now()) : current)
+                            .map(JobStore.Change::after).orElse(null))
+                    .filter(job -> job != null && job.status() == JobStatus.Pending)
+                    .map(JobTicket::of)
+                    .toList();
+            resumed = true;
+            return tickets;
+        } catch (RuntimeException e) {
+            LOG.warn("The jobs unfinished before the start are not read yet ({}): trying again",
+                    StorageFailures.code(e));
+            return List.of();
+        }
     }
 
     private JobError timedOut() {

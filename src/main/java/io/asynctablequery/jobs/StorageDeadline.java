@@ -10,12 +10,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A storage call that its caller stops waiting for at a deadline, whatever the client's own timeouts and
- * retries would do: the hand-back of a stopping instance must not wait on storage that stalls. Past the
+ * retries would do: the hand-back of a stopping instance must not wait on storage that stalls, nor the start
+ * of an instance on storage (or an identity) that does not answer. Past the
  * deadline the call goes on in the background, and its outcome is dropped.
  */
-final class StorageDeadline {
+public final class StorageDeadline {
 
-    private static final ExecutorService CALLS = Executors.newCachedThreadPool(DaemonThreads.named("hand-back"));
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(DaemonThreads.named("storage-deadline"));
 
     private StorageDeadline() {
     }
@@ -26,7 +27,7 @@ final class StorageDeadline {
      * @throws IllegalStateException with a {@link TimeoutException} as its cause when the deadline passed, or
      *                               the call's own failure
      */
-    static void run(long deadline, Runnable call) {
+    public static void run(long deadline, Runnable call) {
         Future<?> running = CALLS.submit(call);
         try {
             running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

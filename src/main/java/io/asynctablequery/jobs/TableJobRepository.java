@@ -73,7 +73,6 @@ public class TableJobRepository implements JobRepository {
      *                    {@link TimeoutException} as its cause
      */
     public TableJobRepository(TableServiceClient service, String tableName, Duration callTimeout) {
-        service.createTableIfNotExists(tableName);
         this.table = service.getTableClient(tableName);
         this.callTimeout = callTimeout;
     }

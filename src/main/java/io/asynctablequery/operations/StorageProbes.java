@@ -1,11 +1,14 @@
 package io.asynctablequery.operations;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.storage.queue.QueueClient;
 import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.query.StorageFailures;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +38,13 @@ public class StorageProbes {
     private final Map<String, Probe> probes = new LinkedHashMap<>();
     private final ExecutorService calls = Executors.newCachedThreadPool(DaemonThreads.named("storage-probe"));
 
-    public StorageProbes(Duration timeout, Duration cacheFor) {
+    private final String credential;
+
+    /** @param credential how the instance reaches storage ({@code azure.storage.credential-type}) */
+    public StorageProbes(Duration timeout, Duration cacheFor, String credential) {
         this.timeout = timeout;
         this.cacheForNanos = cacheFor.toNanos();
+        this.credential = credential;
     }
 
     /** A table answers: reading an entity that does not exist gives "not found" from an existing table. */
@@ -54,6 +61,19 @@ public class StorageProbes {
             }
             return new Outcome(true, "table " + table.getTableName() + " answers");
         }));
+        return this;
+    }
+
+    /**
+     * The identity gives a token for storage (SPEC §12): asked of the credential itself, so that readiness names
+     * it whether it refuses, fails or does not answer in time (a storage call waiting for a token only times out).
+     */
+    public StorageProbes credential(String name, TokenCredential credential) {
+        TokenRequestContext storageToken = new TokenRequestContext().addScopes("https://storage.azure.com/.default");
+        probes.put(name, new Probe(() -> {
+            credential.getTokenSync(storageToken);
+            return new Outcome(true, "the " + this.credential + " credential gives tokens");
+        }, "no token from the " + this.credential + " credential within " + timeout));
         return this;
     }
 
@@ -77,17 +97,24 @@ public class StorageProbes {
         try {
             return probes.get(name).latest().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return new Outcome(false, "no answer within " + timeout);
+            return new Outcome(false, probes.get(name).silence);
         } catch (ExecutionException e) {
-            return new Outcome(false, describe(e.getCause()));
+            return new Outcome(false, describe(e.getCause(), credential));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
         }
     }
 
-    /** Why storage failed, without its message (which may carry a URL): the HTTP status, or the failure's kind. */
-    static String describe(Throwable failure) {
+    /**
+     * Why storage failed, without its message (which may carry a URL): the HTTP status, or the failure's kind;
+     * when the credential gave no token, that, with the identity endpoint's reason.
+     */
+    public static String describe(Throwable failure, String credential) {
+        String noToken = StorageFailures.noTokenReason(failure);
+        if (noToken != null) {
+            return "no token from the " + credential + " credential: " + noToken;
+        }
         if (failure instanceof TableServiceException table && table.getValue() != null
                 && table.getValue().getErrorCode() != null) {
             return "storage answered " + table.getResponse().getStatusCode() + " " + table.getValue().getErrorCode();
@@ -107,11 +134,18 @@ public class StorageProbes {
 
     private final class Probe {
         private final Callable<Outcome> call;
+        private final String silence;
         private CompletableFuture<Outcome> latest;
         private long finishedAt;
 
         Probe(Callable<Outcome> call) {
+            this(call, "no answer within " + timeout);
+        }
+
+        /** @param silence what the probe says when no answer came in time */
+        Probe(Callable<Outcome> call, String silence) {
             this.call = call;
+            this.silence = silence;
         }
 
         synchronized void refreshIfStale(long now) {

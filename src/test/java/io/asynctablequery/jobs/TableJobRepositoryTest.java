@@ -43,6 +43,7 @@ class TableJobRepositoryTest {
     @BeforeEach
     void freshTable() {
         String table = "jobs" + System.nanoTime();
+        service.createTableIfNotExists(table); // the instance's start-up creates it (StorageSetup)
         repository = new TableJobRepository(service, table, Duration.ofSeconds(5));
         store = new JobStore(camel, repository, 1000, Duration.ofHours(1), Clock.systemUTC());
     }

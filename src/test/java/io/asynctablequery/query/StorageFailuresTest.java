@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableClient;
@@ -44,5 +45,18 @@ class StorageFailuresTest {
         assertTrue(StorageFailures.isTransient(failure), failure.toString());
         assertEquals("ServerBusy", StorageFailures.code(failure), failure.getClass().getName());
         assertEquals(1, proxy.serverBusyAnswered());
+    }
+
+    @Test
+    void noTokenFromTheCredentialIsPassingAndItsReasonHoldsNoToken() {
+        RuntimeException failure = new RuntimeException(new ClientAuthenticationException(
+                "Managed Identity authentication failed", null, new IllegalStateException(
+                        "[Managed Identity] Error Message: refused eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln\n"
+                                + "Use this Correlation ID for further investigation.")));
+
+        assertTrue(StorageFailures.isTransient(failure));
+        assertEquals(StorageFailures.NO_TOKEN, StorageFailures.code(failure));
+        assertEquals("[Managed Identity] Error Message: refused (token)", StorageFailures.noTokenReason(failure));
+        assertEquals(null, StorageFailures.noTokenReason(new IllegalStateException("not the credential's")));
     }
 }

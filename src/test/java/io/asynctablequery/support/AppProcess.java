@@ -34,7 +34,16 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts an instance and waits until it answers HTTP. */
     public static AppProcess start(String name, Map<String, String> settings) {
-        AppProcess app = launch(name, settings);
+        return start(name, settings, Map.of(), List.of());
+    }
+
+    /**
+     * As above, with variables in its environment (e.g. a managed identity endpoint's) and options for its JVM
+     * (e.g. a trust store).
+     */
+    public static AppProcess start(String name, Map<String, String> settings, Map<String, String> environment,
+                                   List<String> jvmOptions) {
+        AppProcess app = launch(name, settings, environment, jvmOptions);
         Wait.until(name + " answering on port " + app.port, Duration.ofSeconds(90),
                 () -> !app.process.isAlive() || Azurite.listening(app.port));
         if (!app.process.isAlive()) {
@@ -48,17 +57,24 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts an instance without waiting for it, e.g. to see it refuse a configuration. */
     public static AppProcess launch(String name, Map<String, String> settings) {
+        return launch(name, settings, Map.of(), List.of());
+    }
+
+    public static AppProcess launch(String name, Map<String, String> settings, Map<String, String> environment,
+                                    List<String> jvmOptions) {
         int port = Azurite.freePort();
         int managementPort = Azurite.freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + managementPort));
+        command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/async-table-query.jar"));
         try {
             Path logs = Files.createDirectories(Path.of("target", "it-logs"));
             Path log = logs.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new AppProcess(name, process, port, managementPort, log);
         } catch (IOException e) {
             throw new IllegalStateException(e);

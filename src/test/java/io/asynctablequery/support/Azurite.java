@@ -46,6 +46,22 @@ public final class Azurite {
     }
 
     static Azurite start() {
+        return start(List.of());
+    }
+
+    /**
+     * An Azurite of its own over HTTPS with {@code certificate}, that takes OAuth bearer tokens
+     * ({@code --oauth basic}): a storage account reached by managed identity (SPEC §12). Stopped when the JVM
+     * exits.
+     */
+    public static Azurite securedByTokens(TestCertificate certificate) {
+        Azurite azurite = start(List.of("--oauth", "basic", "--cert", certificate.keyStore().toString(),
+                "--pwd", certificate.password()));
+        Runtime.getRuntime().addShutdownHook(new Thread(azurite::stop));
+        return azurite;
+    }
+
+    private static Azurite start(List<String> options) {
         Path executable = Path.of("node_modules", ".bin", "azurite");
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("Azurite is not installed: run 'npm ci' in the project root "
@@ -56,12 +72,13 @@ public final class Azurite {
         int table = freePort();
         try {
             File log = Files.createTempFile("azurite", ".log").toFile();
-            Process process = new ProcessBuilder(executable.toString(), "--inMemoryPersistence",
+            List<String> command = new ArrayList<>(List.of(executable.toString(), "--inMemoryPersistence",
                     "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent",
                     "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(blob),
                     "--queueHost", "127.0.0.1", "--queuePort", String.valueOf(queue),
-                    "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(table))
-                    .redirectErrorStream(true).redirectOutput(log).start();
+                    "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(table)));
+            command.addAll(options);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
             Azurite azurite = new Azurite(process, blob, queue, table);
             Wait.until("Azurite listening on " + table + " and " + queue, Duration.ofSeconds(60),
                     () -> !process.isAlive() || (listening(table) && listening(queue)));
@@ -84,6 +101,17 @@ public final class Azurite {
                 + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/" + ACCOUNT
                 + ";QueueEndpoint=http://127.0.0.1:" + queueEndpointPort + "/" + ACCOUNT
                 + ";TableEndpoint=http://127.0.0.1:" + tableEndpointPort + "/" + ACCOUNT + ";";
+    }
+
+    /** A service's endpoint over HTTPS, for an Azurite {@link #securedByTokens}: table, queue or blob. */
+    public String httpsEndpoint(String service) {
+        int port = switch (service) {
+            case "table" -> tablePort;
+            case "queue" -> queuePort;
+            case "blob" -> blobPort;
+            default -> throw new IllegalArgumentException(service);
+        };
+        return "https://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     public int tablePort() {

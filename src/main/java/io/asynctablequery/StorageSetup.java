@@ -1,0 +1,83 @@
+package io.asynctablequery;
+
+import io.asynctablequery.jobs.StorageDeadline;
+import io.asynctablequery.operations.StorageProbes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What storage must hold before jobs run (the job table, the job queue and its poison and webhook queues),
+ * created at start when missing. Storage or the identity that reaches it may not answer yet at start (SPEC
+ * §12): the instance starts all the same, its readiness {@code DOWN} with the reason, and what could not be
+ * created is tried again every few seconds until it is.
+ */
+final class StorageSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageSetup.class);
+
+    private final Map<String, Runnable> steps = new LinkedHashMap<>();
+    private final String credential;
+    private final Duration firstTryFor;
+    private final Duration retryEvery;
+
+    /**
+     * @param firstTryFor how long the start waits for each step ({@code api.storage-timeout}); a step still
+     *                    running then is tried again in the background
+     */
+    StorageSetup(String credential, Duration firstTryFor, Duration retryEvery) {
+        this.credential = credential;
+        this.firstTryFor = firstTryFor;
+        this.retryEvery = retryEvery;
+    }
+
+    /** A step, e.g. "table jobs" with its create-if-missing call. */
+    StorageSetup add(String what, Runnable createIfMissing) {
+        steps.put(what, createIfMissing);
+        return this;
+    }
+
+    /** Runs every step now; those storage fails are tried again on a daemon thread until they succeed. */
+    void run() {
+        Map<String, String> failing = new LinkedHashMap<>();
+        Map<String, Runnable> withDeadline = new LinkedHashMap<>();
+        steps.forEach((what, step) -> withDeadline.put(what,
+                () -> StorageDeadline.run(System.nanoTime() + firstTryFor.toNanos(), step)));
+        runFailed(withDeadline, failing);
+        if (!failing.isEmpty()) {
+            DaemonThreads.named("storage-setup").newThread(() -> retry(failing)).start();
+        }
+    }
+
+    private void retry(Map<String, String> failing) {
+        while (!failing.isEmpty()) {
+            try {
+                Thread.sleep(retryEvery.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Map<String, Runnable> left = new LinkedHashMap<>();
+            failing.keySet().forEach(what -> left.put(what, steps.get(what)));
+            runFailed(left, failing);
+        }
+        LOG.info("Storage set up: {}", String.join(", ", steps.keySet()));
+    }
+
+    /** Runs the steps; a step that fails stays in {@code failing}, logged when its reason is new. */
+    private void runFailed(Map<String, Runnable> toRun, Map<String, String> failing) {
+        toRun.forEach((what, step) -> {
+            try {
+                step.run();
+                failing.remove(what);
+            } catch (RuntimeException e) {
+                String reason = StorageProbes.describe(e, credential);
+                if (!reason.equals(failing.put(what, reason))) {
+                    LOG.warn("Storage not ready: cannot create {} ({}); trying again every {} s", what, reason,
+                            retryEvery.toSeconds());
+                }
+            }
+        });
+    }
+}
