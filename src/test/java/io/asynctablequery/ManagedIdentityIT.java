@@ -121,6 +121,11 @@ class ManagedIdentityIT {
             JsonNode event = new ObjectMapper().readTree(receiver.receivedAt(path).get(0).body());
             assertEquals(done.get("result").asLong(), event.at("/data/result").asLong(), event.toString());
             assertTrue(worker.log().contains(id), "the worker ran the job");
+            for (AppProcess instance : List.of(api, worker)) {
+                HttpResult ready = new ApiClient(instance::managementBase).get("/observe/health/ready");
+                assertEquals(200, ready.status(), ready.body());
+                assertTrue(ready.body().contains("storage-credential"), ready.body());
+            }
             assertEquals(0, identity.refused() + identity.failed());
         }
     }
