@@ -1,5 +1,6 @@
 package io.asynctablequery;
 
+import java.nio.file.Path;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        CamelSettingsFromEnvironment.apply(Path.of("application.properties"), System.getenv());
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties");
         try {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,11 @@ public final class AppProcess implements AutoCloseable {
      */
     public static AppProcess start(String name, Map<String, String> settings, Map<String, String> environment,
                                    List<String> jvmOptions) {
-        AppProcess app = launch(name, settings, environment, jvmOptions);
+        return awaitAnswering(launch(name, settings, environment, jvmOptions));
+    }
+
+    private static AppProcess awaitAnswering(AppProcess app) {
+        String name = app.name;
         Wait.until(name + " answering on port " + app.port, Duration.ofSeconds(90),
                 () -> !app.process.isAlive() || Azurite.listening(app.port));
         if (!app.process.isAlive()) {
@@ -64,10 +69,30 @@ public final class AppProcess implements AutoCloseable {
                                     List<String> jvmOptions) {
         int port = Azurite.freePort();
         int managementPort = Azurite.freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Dcamel.server.port=" + port,
+        List<String> options = new ArrayList<>(List.of("-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + managementPort));
+        options.addAll(jvmOptions);
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return launch(name, options, environment, port, managementPort);
+    }
+
+    /**
+     * Starts an instance configured by environment variables alone, as a container is: its ports too
+     * ({@code CAMEL_SERVER_PORT}, {@code CAMEL_MANAGEMENT_PORT}), and no {@code -D} option.
+     */
+    public static AppProcess startConfiguredByEnvironment(String name, Map<String, String> environment) {
+        int port = Azurite.freePort();
+        int managementPort = Azurite.freePort();
+        Map<String, String> all = new HashMap<>(environment);
+        all.put("CAMEL_SERVER_PORT", String.valueOf(port));
+        all.put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return awaitAnswering(launch(name, List.of(), all, port, managementPort));
+    }
+
+    private static AppProcess launch(String name, List<String> jvmOptions, Map<String, String> environment, int port,
+                                     int managementPort) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
         command.addAll(jvmOptions);
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/async-table-query.jar"));
         try {
             Path logs = Files.createDirectories(Path.of("target", "it-logs"));
