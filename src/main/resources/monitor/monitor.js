@@ -112,8 +112,16 @@ function cell(label, content, className) {
 }
 
 // --- The jobs table -----------------------------------------------------------------------------------
-function render(job) {
-  const known = rows.get(job.id);
+// Answers may come out of order (a listing asked before an event arrives): none sets a job back.
+function latest(known, job) {
+  if (!known) return job;
+  if (FINISHED.has(known.runtimeStatus) && !FINISHED.has(job.runtimeStatus)) return known;
+  return Date.parse(known.lastUpdatedTime) > Date.parse(job.lastUpdatedTime) ? known : job;
+}
+
+function render(update) {
+  const known = rows.get(update.id);
+  const job = latest(known && known.job, update);
   const row = known ? known.row : document.createElement('tr');
   row.dataset.id = job.id;
   row.dataset.state = job.runtimeStatus;
@@ -159,23 +167,31 @@ function render(job) {
   return row;
 }
 
+let listings = 0; // listings asked for: the answer to one asked before the latest is dropped
+
 async function loadJobs(append) {
+  const asked = ++listings;
   if (!append) continuation = null;
   const state = el('state-filter').value;
   const query = '/api/status?top=' + PAGE_SIZE + (state ? '&runtimeStatus=' + encodeURIComponent(state) : '');
   const response = await api('GET', query, { headers: continuation ? { 'x-ms-continuation-token': continuation } : {} });
+  if (asked !== listings) return;
   if (!response.ok) {
     say(await problemText(response), true);
     return;
   }
   const jobs = await response.json();
+  if (asked !== listings) return;
   continuation = response.headers.get('x-ms-continuation-token');
   const body = el('job-rows');
+  const before = new Map(rows);
   if (!append) {
     body.replaceChildren();
     rows.clear();
   }
-  for (const job of jobs) {
+  for (const listed of jobs) {
+    const shown = before.get(listed.id);
+    const job = latest(shown && shown.job, listed);
     body.append(render(job));
     watch(job);
   }
