@@ -89,11 +89,31 @@ public final class AppProcess implements AutoCloseable {
         return awaitAnswering(launch(name, List.of(), all, port, managementPort));
     }
 
+    /**
+     * Starts an instance with the project's run script, as a developer does, e.g. {@code ./run.sh --dev}: the
+     * arguments, then its ports as {@code -D} options (which the script passes on to java). With
+     * {@code AZURE_STORAGE_CONNECTION_STRING} in the environment the script starts no Azurite of its own, and java
+     * replaces it (so that SIGTERM reaches the instance).
+     */
+    public static AppProcess startRunScript(String name, List<String> arguments, Map<String, String> environment) {
+        int port = Azurite.freePort();
+        int managementPort = Azurite.freePort();
+        List<String> command = new ArrayList<>(List.of("./run.sh"));
+        command.addAll(arguments);
+        command.addAll(List.of("-Xmx512m", "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + managementPort));
+        return awaitAnswering(start(name, command, environment, port, managementPort));
+    }
+
     private static AppProcess launch(String name, List<String> jvmOptions, Map<String, String> environment, int port,
                                      int managementPort) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", "target/async-table-query.jar"));
+        return start(name, command, environment, port, managementPort);
+    }
+
+    private static AppProcess start(String name, List<String> command, Map<String, String> environment, int port,
+                                    int managementPort) {
         try {
             Path logs = Files.createDirectories(Path.of("target", "it-logs"));
             Path log = logs.resolve(name + ".log");
