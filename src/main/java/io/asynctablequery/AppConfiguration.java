@@ -8,7 +8,9 @@ import io.asynctablequery.api.EventStream;
 import io.asynctablequery.auth.ApiKeys;
 import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.EntraTokens;
+import io.asynctablequery.api.DateRanges;
 import io.asynctablequery.api.JobApi;
+import io.asynctablequery.api.SummaryApi;
 import io.asynctablequery.api.JobResponses;
 import io.asynctablequery.api.JobListing;
 import io.asynctablequery.api.JobResponses;
@@ -36,7 +38,11 @@ import io.asynctablequery.operations.StorageHealthCheck;
 import io.asynctablequery.operations.StorageProbes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.asynctablequery.query.AuditFilter;
 import io.asynctablequery.query.AuditQuery;
+import io.asynctablequery.query.SummarisedDays;
+import io.asynctablequery.summaries.BlobSummarisedDays;
+import io.asynctablequery.summaries.SummaryBlobs;
 import io.asynctablequery.webhooks.CallbackPolicy;
 import io.asynctablequery.webhooks.WebhookDeliveries;
 import io.asynctablequery.webhooks.WebhookEvents;
@@ -90,15 +96,26 @@ public class AppConfiguration implements CamelConfiguration {
         String auditTable = settings.text("audit.table-name");
         String distinctProperty = settings.text("audit.distinct-property");
         String requiredProperty = settings.text("audit.required-property");
+        boolean sharedStore = "table".equals(storeKind);
+        StorageSetup setup = new StorageSetup(storage.credentialType(), storageTimeout,
+                Duration.ofSeconds(5));
+        PrometheusMeterRegistry metrics = metricsRegistry(registry);
+        SummaryBlobs summaryBlobs = null;
+        SummarisedDays summarisedDays = SummarisedDays.NONE;
+        if (settings.flag("audit.summaries")) {
+            // Each blob call is tried once, within api.storage-timeout: a job that meets a failure reads the table.
+            summaryBlobs = new SummaryBlobs(storage.blobContainer(settings.text("audit.summaries.container"),
+                    storageTimeout, 0), tables.getAccountName(), auditTable,
+                    new AuditFilter(requiredProperty).dayCondition() + "; select " + distinctProperty, storageTimeout);
+            setup.add("blob container " + summaryBlobs.containerName(), summaryBlobs::createContainerIfMissing);
+            summarisedDays = new BlobSummarisedDays(summaryBlobs, settings.duration("audit.summaries.settled-after"),
+                    Clock.systemUTC(), settings.number("audit.scan-concurrency", 1), metrics);
+        }
         // The scan's client retries nothing itself: the scan retries a failing page from where it stopped.
         AuditQuery auditQuery = new AuditQuery(storage.tables(settings.duration("audit.page-timeout"), 0), auditTable,
                 distinctProperty, requiredProperty, settings.number("audit.scan-concurrency", 1),
                 settings.number("audit.scan-parallelism", 1),
-                settings.number("audit.scan-slice-days", 1), outageTolerance);
-
-        boolean sharedStore = "table".equals(storeKind);
-        StorageSetup setup = new StorageSetup(storage.credentialType(), storageTimeout,
-                Duration.ofSeconds(5));
+                settings.number("audit.scan-slice-days", 1), outageTolerance, summarisedDays);
         String jobTable = settings.text("jobs.table-name");
         if (sharedStore) {
             setup.add("table " + jobTable, () -> tables.createTableIfNotExists(jobTable));
@@ -130,7 +147,9 @@ public class AppConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(shutdown.total().toMillis());
         CallbackPolicy callbacks = new CallbackPolicy(settings.optionalText("api.callback-allowed-hosts"));
-        registry.bind("submitRequests", new SubmitRequests(settings.number("audit.max-range-days", 1), callbacks));
+        DateRanges dateRanges = new DateRanges(settings.number("audit.max-range-days", 1));
+        registry.bind("submitRequests", new SubmitRequests(dateRanges, callbacks));
+        registry.bind("summaryApi", new SummaryApi(dateRanges, summaryBlobs));
         registry.bind("authentication", authentication(settings));
         registry.bind("jobApi", new JobApi(jobStore, retryAfter, settings.number("jobs.max-pending-per-caller", 0),
                 links));
@@ -164,7 +183,7 @@ public class AppConfiguration implements CamelConfiguration {
         }
 
         bindOperations(context, settings, storage, tables, storageTimeout, jobStore, watchers, jobRunner,
-                auditQuery, QUEUE.equals(dispatch));
+                auditQuery, QUEUE.equals(dispatch), metrics);
         setup.run();
         installProblemHandlersOnStart(context);
         if (settings.flag("audit.demo-data")) {
@@ -210,7 +229,8 @@ public class AppConfiguration implements CamelConfiguration {
     private static void bindOperations(CamelContext context, Settings settings, StorageClients storage,
                                        TableServiceClient tables,
                                        Duration storageTimeout, JobStore jobStore, JobWatchers watchers,
-                                       JobRunner runner, AuditQuery auditQuery, boolean queueMode) {
+                                       JobRunner runner, AuditQuery auditQuery, boolean queueMode,
+                                       PrometheusMeterRegistry metrics) {
         Registry registry = context.getRegistry();
         StorageProbes probes = new StorageProbes(storageTimeout, Duration.ofSeconds(2), storage.credentialType())
                 .table("audit-table", tables.getTableClient(settings.text("audit.table-name")));
@@ -232,14 +252,18 @@ public class AppConfiguration implements CamelConfiguration {
         for (String name : probes.names()) {
             registry.bind(name + "-health", new StorageHealthCheck(name, probes));
         }
-        // The registry Camel's Prometheus service serves: its own when it has started, else one it will take.
+        jobStore.addListener(new AuditMetrics(metrics, runner, watchers, auditQuery, pending));
+        jobStore.addListener(new JobStateLog());
+    }
+
+    /** The registry Camel's Prometheus service serves: its own when it has started, else one it will take. */
+    private static PrometheusMeterRegistry metricsRegistry(Registry registry) {
         PrometheusMeterRegistry metrics = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (metrics == null) {
             metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind("metricsRegistry", metrics);
         }
-        jobStore.addListener(new AuditMetrics(metrics, runner, watchers, auditQuery, pending));
-        jobStore.addListener(new JobStateLog());
+        return metrics;
     }
 
     /** {@code api.auth}: none, api-key (the keys file) or entra-id (the issuer's keys, found by discovery). */

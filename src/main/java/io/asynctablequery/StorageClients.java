@@ -9,6 +9,8 @@ import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import java.net.URI;
@@ -106,6 +108,14 @@ final class StorageClients {
                 .clientOptions(timeouts(tryTimeout));
         return credential == null ? builder.connectionString(connectionString).buildClient()
                 : builder.endpoint(endpoint("queue")).credential(credential).buildClient();
+    }
+
+    /** The container of the per-day summaries (SPEC §11). */
+    BlobContainerClient blobContainer(String name, Duration tryTimeout, int maxRetries) {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().retryOptions(retries(maxRetries))
+                .clientOptions(timeouts(tryTimeout));
+        return (credential == null ? builder.connectionString(connectionString)
+                : builder.endpoint(endpoint("blob")).credential(credential)).buildClient().getBlobContainerClient(name);
     }
 
     /** {@code azure.storage.<service>-endpoint}, else the account's endpoint at Azure's public addresses. */

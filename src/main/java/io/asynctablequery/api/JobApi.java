@@ -48,11 +48,12 @@ public class JobApi {
             throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
                     + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
-        Submission submission = store.submit(request.input(), request.idempotencyKey(), caller.owner(),
+        Submission submission = store.submit(request.input(), request.fresh(), request.idempotencyKey(), caller.owner(),
                         request.callbackUrl(), links.base(exchange))
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
         if (!submission.created() && !(submission.job().input().equals(request.input())
+                && submission.job().fresh() == request.fresh()
                 && java.util.Objects.equals(submission.job().callbackUrl(), request.callbackUrl()))) {
             throw new ApiException(409, "Idempotency-Key '" + request.idempotencyKey()
                     + "' was already used for a job with other parameters.");

@@ -25,13 +25,18 @@ public final class JobDocuments {
                               String terminatePostUri, String purgeHistoryDeleteUri) {
     }
 
-    public record Input(String start, String end) {
+    /** The job's input; {@code fresh} only when it was submitted with {@code fresh=true}. */
+    public record Input(String start, String end, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean fresh) {
     }
 
-    /** The scan's progress; {@code retrying} only while it waits to retry a page storage failed to serve. */
+    /**
+     * The scan's progress; {@code retrying} only while it waits to retry a page storage failed to serve;
+     * {@code partitionsFromSummaries} of the days done, those answered from their summaries (SPEC §11).
+     */
     public record CustomStatus(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
                                int percentComplete,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) Progress.Retrying retrying) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Progress.Retrying retrying,
+                               int partitionsFromSummaries) {
     }
 
     /**
@@ -71,11 +76,12 @@ public final class JobDocuments {
 
     static Status status(Job job, boolean showInput) {
         String status = job.status().name();
-        Input input = showInput ? new Input(job.input().start().toString(), job.input().end().toString()) : null;
+        Input input = showInput ? new Input(job.input().start().toString(), job.input().end().toString(),
+                job.fresh() ? Boolean.TRUE : null) : null;
         Progress p = job.progress();
         CustomStatus custom = new CustomStatus(p.partitionsTotal(), p.partitionsDone(), p.entitiesScanned(),
                 p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete(),
-                job.status() == JobStatus.Running ? p.retrying() : null);
+                job.status() == JobStatus.Running ? p.retrying() : null, p.partitionsFromSummaries());
         return new Status(job.id(), job.id(), NAME, status, status, input, custom, job.result(), job.output(),
                 job.error(), time(job.createdTime()), time(job.lastUpdatedTime()), withoutQuery(job.callbackUrl()),
                 delivery(job));

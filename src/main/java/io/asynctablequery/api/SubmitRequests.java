@@ -3,8 +3,6 @@ package io.asynctablequery.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.query.DayRange;
 import java.io.IOException;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import io.asynctablequery.webhooks.CallbackPolicy;
 import io.asynctablequery.webhooks.RefusedCallbackException;
 import java.util.List;
@@ -21,28 +19,35 @@ public class SubmitRequests {
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
-    private final int maxRangeDays;
+    private final DateRanges ranges;
     private final CallbackPolicy callbacks;
 
-    public SubmitRequests(int maxRangeDays, CallbackPolicy callbacks) {
-        this.maxRangeDays = maxRangeDays;
+    public SubmitRequests(DateRanges ranges, CallbackPolicy callbacks) {
+        this.ranges = ranges;
         this.callbacks = callbacks;
     }
 
     public SubmitRequest parse(Exchange exchange) {
         Message in = exchange.getIn();
         Map<String, Object> body = bodyParameters(in);
-        LocalDate start = date(parameter(in, body, "s"), "start");
-        LocalDate end = date(parameter(in, body, "e"), "end");
-        long days = ChronoUnit.DAYS.between(start, end);
-        if (days < 1) {
-            throw new ApiException(400, "Invalid date range.");
+        DayRange range = ranges.parse(parameter(in, body, "s"), parameter(in, body, "e"));
+        return new SubmitRequest(range, idempotencyKey(in), callbackUrl(in, body), fresh(in, body));
+    }
+
+    /** An optional {@code fresh}: true or false (a JSON boolean, or its text). */
+    private static boolean fresh(Message in, Map<String, Object> body) {
+        Object value = body.containsKey("fresh") ? body.get("fresh") : in.getHeader("fresh");
+        if (value instanceof JsonNode node && node.isBoolean()) {
+            return node.booleanValue();
         }
-        if (days > maxRangeDays) {
-            throw new ApiException(400, "Invalid date range: the end may be at most " + maxRangeDays
-                    + " days after the start.");
+        value = value instanceof JsonNode node && node.isTextual() ? node.textValue() : value;
+        if (value == null || "false".equals(value)) {
+            return false;
         }
-        return new SubmitRequest(new DayRange(start, end), idempotencyKey(in), callbackUrl(in, body));
+        if ("true".equals(value)) {
+            return true;
+        }
+        throw new ApiException(400, "fresh must be true or false.");
     }
 
     /** An optional {@code callbackUrl}, like s and e; given once, and to a place callbacks may go. */
@@ -64,17 +69,6 @@ public class SubmitRequests {
         } catch (RefusedCallbackException e) {
             throw new ApiException(400, e.getMessage());
         }
-    }
-
-    private static LocalDate date(Object value, String which) {
-        if (value == null || (value instanceof String text && text.isBlank())) {
-            throw new ApiException(400, "Empty " + which + " date.");
-        }
-        if (!(value instanceof String text)) { // a repeated parameter, or a JSON value that is not a string
-            throw new ApiException(400, "Invalid " + which + " date format.");
-        }
-        return DayFirstDates.parse(text)
-                .orElseThrow(() -> new ApiException(400, "Invalid " + which + " date format."));
     }
 
     /** The body's value wins over the query string's; a repeated query parameter arrives as a list. */

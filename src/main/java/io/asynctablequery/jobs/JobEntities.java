@@ -35,6 +35,9 @@ final class JobEntities {
                 .addProperty(CREATED_TIME, time(job.createdTime()))
                 .addProperty("LastUpdatedTime", time(job.lastUpdatedTime()));
         putIfSet(entity, "StartedTime", time(job.startedTime()));
+        putIfSet(entity, "PartitionsFromSummaries", job.progress().partitionsFromSummaries() == 0 ? null
+                : job.progress().partitionsFromSummaries());
+        putIfSet(entity, "Fresh", job.fresh() ? Boolean.TRUE : null);
         Progress.Retrying retrying = job.progress().retrying();
         putIfSet(entity, "RetryAttempts", retrying == null ? null : retrying.attempts());
         putIfSet(entity, "RetryErrorCode", retrying == null ? null : retrying.lastErrorCode());
@@ -64,7 +67,9 @@ final class JobEntities {
                 new Progress(number(entity, "PartitionsTotal").intValue(), number(entity, "PartitionsDone").intValue(),
                         number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue(),
                         retryAttempts == null ? null
-                                : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode"))),
+                                : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode")),
+                        number(entity, "PartitionsFromSummaries") == null ? 0
+                                : number(entity, "PartitionsFromSummaries").intValue()),
                 number(entity, "Result") == null ? null : number(entity, "Result").longValue(),
                 errorCode == null ? null : new JobError(errorCode, text(entity, "ErrorMessage")),
                 text(entity, "Reason"),
@@ -79,7 +84,8 @@ final class JobEntities {
                         instant(entity, "CallbackTime")),
                 instant(entity, CREATED_TIME),
                 instant(entity, "StartedTime"),
-                instant(entity, "LastUpdatedTime"));
+                instant(entity, "LastUpdatedTime"),
+                Boolean.TRUE.equals(entity.getProperty("Fresh")));
     }
 
     /** The OData literal of a text, for filters: quotes doubled, so a value never leaves its string. */

@@ -88,7 +88,7 @@ public class JobRunner {
         boolean handingBackNow = false;
         started(job.id());
         try {
-            ScanResult scan = query.countDistinct(job.input(), deadline, new Listener(job, deadline));
+            ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline, new Listener(job, deadline));
             if (!scan.stopped()) {
                 finish(job, running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
             } else if (!store.now().isBefore(deadline)) {
@@ -352,7 +352,8 @@ public class JobRunner {
             Progress merged = new Progress(progress.partitionsTotal(), // never backwards, whatever the order
                     Math.max(shown.partitionsDone(), progress.partitionsDone()),
                     Math.max(shown.entitiesScanned(), progress.entitiesScanned()),
-                    Math.max(shown.entitiesSkipped(), progress.entitiesSkipped()), progress.retrying());
+                    Math.max(shown.entitiesSkipped(), progress.entitiesSkipped()), progress.retrying(),
+                    Math.max(shown.partitionsFromSummaries(), progress.partitionsFromSummaries()));
             return merged.equals(shown) ? job : job.withProgress(merged, store.now());
         }
     }

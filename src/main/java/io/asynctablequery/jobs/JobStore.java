@@ -92,16 +92,16 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner) {
-        return submit(input, idempotencyKey, owner, null, null);
+        return submit(input, false, idempotencyKey, owner, null, null);
     }
 
     /**
      * As above, with the URL its webhook goes to when it finishes, and the scheme and host of the submit's links
-     * (its webhook's {@code source} starts with them).
+     * (its webhook's {@code source} starts with them); {@code fresh}: read every day from the table.
      */
-    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner, String callbackUrl,
-                                       String linkBase) {
-        return submitScoped(input, idempotencyKey == null || owner == null ? idempotencyKey
+    public Optional<Submission> submit(DayRange input, boolean fresh, String idempotencyKey, String owner,
+                                       String callbackUrl, String linkBase) {
+        return submitScoped(input, fresh, idempotencyKey == null || owner == null ? idempotencyKey
                 : owner + "\n" + idempotencyKey, owner, callbackUrl, linkBase);
     }
 
@@ -110,7 +110,7 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitScoped(DayRange input, String idempotencyKey, String owner,
+    private Optional<Submission> submitScoped(DayRange input, boolean fresh, String idempotencyKey, String owner,
                                               String callbackUrl, String linkBase) {
         String id = JobIds.next();
         if (idempotencyKey != null) {
@@ -121,7 +121,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitScoped(input, idempotencyKey, owner, callbackUrl, linkBase);
+                return submitScoped(input, fresh, idempotencyKey, owner, callbackUrl, linkBase);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -130,7 +130,7 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, input, idempotencyKey, owner, callbackUrl, callbackUrl == null ? null : linkBase,
+        Job job = Job.pending(id, input, fresh, idempotencyKey, owner, callbackUrl, callbackUrl == null ? null : linkBase,
                 now());
         try {
             repository.add(camelContext, id, null, exchangeOf(job));

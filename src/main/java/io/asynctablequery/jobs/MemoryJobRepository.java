@@ -118,7 +118,7 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
             String key = new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8);
             String[] parts = key.split("\\|", 2);
             return new Job(parts[1], null, null, null, null, null, null, null, null, null, null, null, Instant.parse(parts[0]),
-                    null, null);
+                    null, null, false);
         } catch (RuntimeException e) {
             throw new InvalidContinuationTokenException();
         }

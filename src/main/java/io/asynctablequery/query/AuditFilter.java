@@ -33,8 +33,8 @@ public final class AuditFilter {
                 + requiredClause();
     }
 
-    /** One slice of the range: its filter and how many day partitions it spans. */
-    public record Slice(String filter, int days) {
+    /** One slice of the range: its filter, how many day partitions it spans, and the first of them. */
+    public record Slice(String filter, int days, LocalDate first) {
     }
 
     /**
@@ -42,18 +42,35 @@ public final class AuditFilter {
      * {@link #whole} selects.
      */
     public List<Slice> slices(LocalDate start, LocalDate end, int daysPerSlice) {
+        return slices(start, end, daysPerSlice, false);
+    }
+
+    /**
+     * As above; with {@code throughLastDay} the last slice reads up to the day after {@code end}, not to the key
+     * {@code end} itself, so a key such as {@code '<end>x'} is read too: for a part of a range that another day
+     * follows, or to know that the end day holds nothing but its own key (a scan that keeps day summaries
+     * leaves such keys out of its count).
+     */
+    public List<Slice> slices(LocalDate start, LocalDate end, int daysPerSlice, boolean throughLastDay) {
         List<Slice> slices = new ArrayList<>();
         for (LocalDate first = start; !first.isAfter(end); first = first.plusDays(daysPerSlice)) {
             LocalDate next = first.plusDays(daysPerSlice);
             if (next.isAfter(end)) {
-                slices.add(new Slice("PartitionKey ge " + quote(first.toString()) + " and PartitionKey le "
-                        + quote(end.toString()) + requiredClause(), (int) ChronoUnit.DAYS.between(first, end) + 1));
+                String upper = throughLastDay ? " and PartitionKey lt " + quote(end.plusDays(1).toString())
+                        : " and PartitionKey le " + quote(end.toString());
+                slices.add(new Slice("PartitionKey ge " + quote(first.toString()) + upper + requiredClause(),
+                        (int) ChronoUnit.DAYS.between(first, end) + 1, first));
             } else {
                 slices.add(new Slice("PartitionKey ge " + quote(first.toString()) + " and PartitionKey lt "
-                        + quote(next.toString()) + requiredClause(), daysPerSlice));
+                        + quote(next.toString()) + requiredClause(), daysPerSlice, first));
             }
         }
         return slices;
+    }
+
+    /** What a day's entities are selected by, apart from the day itself: the required property's clause. */
+    public String dayCondition() {
+        return requiredProperty + " ne ''";
     }
 
     private String requiredClause() {

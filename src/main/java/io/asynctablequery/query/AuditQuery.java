@@ -11,8 +11,13 @@ import com.azure.data.tables.models.TableServiceException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +59,7 @@ public class AuditQuery {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong entitiesRead = new AtomicLong();
     private final Set<Scan> scans = ConcurrentHashMap.newKeySet();
+    private final SummarisedDays summarisedDays;
 
     /**
      * @param service         a client without retries of its own: a failing page is retried here, from its
@@ -62,6 +68,14 @@ public class AuditQuery {
      */
     public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
                       int concurrency, int parallelism, int sliceDays, Duration outageTolerance) {
+        this(service, tableName, distinctProperty, requiredProperty, concurrency, parallelism, sliceDays,
+                outageTolerance, SummarisedDays.NONE);
+    }
+
+    /** As above, answering the days it can from {@code summarisedDays} and leaving it the days it reads whole. */
+    public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
+                      int concurrency, int parallelism, int sliceDays, Duration outageTolerance,
+                      SummarisedDays summarisedDays) {
         this.outageTolerance = outageTolerance;
         if (concurrency < 1 || parallelism < 1 || sliceDays < 1) {
             throw new IllegalArgumentException(
@@ -75,20 +89,26 @@ public class AuditQuery {
         this.distinctProperty = AuditFilter.checkPropertyName(distinctProperty, "audit.distinct-property");
         this.filter = new AuditFilter(requiredProperty);
         this.parallelism = parallelism;
+        this.summarisedDays = summarisedDays;
         this.scanThreads = Executors.newCachedThreadPool(DaemonThreads.named("audit-scan"));
+    }
+
+    /** Counts the distinct values in the range, answering the days it can from their summaries. */
+    public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
+        return countDistinct(input, false, deadline, listener);
     }
 
     /**
      * Counts the distinct values in the range.
      *
+     * @param fresh    read every day from the table, none from its summary
      * @param deadline when the scan must give up with code {@code Timeout}
      * @throws ScanFailedException when the table is missing, storage cannot be reached, or time ran out
      */
-    public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
-        List<AuditFilter.Slice> slices = filter.slices(input.start(), input.end(), sliceDays);
-        Scan scan = new Scan(slices, input.days(), listener, new Lanes(Math.min(parallelism, slices.size())));
+    public ScanResult countDistinct(DayRange input, boolean fresh, Instant deadline, ScanListener listener) {
+        Scan scan = new Scan(input, summarisedDays.open(input, fresh), listener);
         scans.add(scan);
-        scan.addRunners();
+        CompletableFuture.runAsync(scan::begin, scanThreads);
         try {
             long waitNanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
             scan.finished.get(waitNanos, TimeUnit.NANOSECONDS);
@@ -121,29 +141,78 @@ public class AuditQuery {
     }
 
     /**
-     * One job's scan: runners, as many as its lanes, take the next slice until none is left or the job must
-     * stop; it is finished when the last runner leaves, or failed when one fails.
+     * One job's scan: first the days answered from their summaries, then runners, as many as its lanes, take the
+     * next slice of the other days until none is left or the job must stop; it is finished when the last runner
+     * leaves, or failed when one fails.
      */
     private final class Scan {
-        final List<AuditFilter.Slice> slices;
-        final int days;
+        final DayRange input;
+        final SummarisedDays.ForScan summaries;
         final ScanListener listener;
-        final Lanes lanes;
+        volatile List<AuditFilter.Slice> slices = List.of();
+        volatile Lanes lanes;
         final AtomicInteger runners = new AtomicInteger();
         final CompletableFuture<Void> finished = new CompletableFuture<>();
         final Set<Object> distinct = ConcurrentHashMap.newKeySet();
         final AtomicInteger nextSlice = new AtomicInteger();
         final AtomicInteger daysDone = new AtomicInteger();
+        final AtomicInteger daysFromSummaries = new AtomicInteger();
         final AtomicLong scanned = new AtomicLong();
         final AtomicLong skipped = new AtomicLong();
         final AtomicBoolean stop = new AtomicBoolean();
         volatile Progress.Retrying retrying;
 
-        Scan(List<AuditFilter.Slice> slices, int days, ScanListener listener, Lanes lanes) {
-            this.slices = slices;
-            this.days = days;
+        Scan(DayRange input, SummarisedDays.ForScan summaries, ScanListener listener) {
+            this.input = input;
+            this.summaries = summaries;
             this.listener = listener;
-            this.lanes = lanes;
+        }
+
+        /** Takes the days their summaries answer, then starts runners on slices of the other days. */
+        void begin() {
+            try {
+                Set<LocalDate> answered = ConcurrentHashMap.newKeySet();
+                summaries.recall(distinct, this::mustStop, day -> {
+                    answered.add(day.day());
+                    scanned.addAndGet(day.entitiesScanned());
+                    skipped.addAndGet(day.entitiesSkipped());
+                    daysFromSummaries.incrementAndGet();
+                    daysDone.incrementAndGet();
+                    listener.onProgress(progress());
+                });
+                slices = slicesOfDaysLeft(answered);
+                lanes = new Lanes(Math.max(1, Math.min(parallelism, slices.size())));
+                if (slices.isEmpty()) {
+                    finished.complete(null);
+                    return;
+                }
+                addRunners();
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                finished.completeExceptionally(e);
+            }
+        }
+
+        /**
+         * Slices of the runs of days not answered. A run that another day follows reads up to that day, as the
+         * original filter does; the run at the end of the range reads up to the day after it only when the end day
+         * is to be kept (see {@link AuditFilter#slices(LocalDate, LocalDate, int, boolean)}).
+         */
+        private List<AuditFilter.Slice> slicesOfDaysLeft(Set<LocalDate> answered) {
+            List<AuditFilter.Slice> left = new ArrayList<>();
+            LocalDate runStart = null;
+            for (LocalDate day = input.start(); !day.isAfter(input.end()); day = day.plusDays(1)) {
+                if (!answered.contains(day)) {
+                    runStart = runStart == null ? day : runStart;
+                }
+                boolean runEnds = answered.contains(day.plusDays(1)) || day.equals(input.end());
+                if (runStart != null && runEnds && !answered.contains(day)) {
+                    boolean last = day.equals(input.end());
+                    left.addAll(filter.slices(runStart, day, sliceDays, !last || summaries.keeps(day)));
+                    runStart = null;
+                }
+            }
+            return left;
         }
 
         /** Starts runners until there are as many as lanes (none past the slices left). */
@@ -175,17 +244,18 @@ public class AuditQuery {
                     if (!takeInstanceLane()) {
                         break;
                     }
-                    long entities;
+                    SliceRead read = new SliceRead(slice);
                     long started = lanes.now();
                     try {
-                        entities = scanSlice(slice.filter());
+                        scanSlice(read);
                     } finally {
                         instanceLanes.release();
                     }
                     if (!stop.get()) {
                         daysDone.addAndGet(slice.days());
                         listener.onProgress(progress());
-                        lanes.sliceDone(entities, started);
+                        lanes.sliceDone(read.entities, started);
+                        read.handOver();
                         addRunners();
                     }
                     if (leaveAsSurplus()) {
@@ -218,36 +288,116 @@ public class AuditQuery {
         }
 
         /**
-         * Reads a slice page by page, keeping its place (the continuation token) when a page must be retried;
-         * returns the entities read.
+         * One slice being read: the entities read, and, when some of its days are to be kept, each day's values
+         * and counts, taken apart by the entities' PartitionKey (then selected too).
          */
-        private long scanSlice(String sliceFilter) {
-            ListEntitiesOptions options = new ListEntitiesOptions().setFilter(sliceFilter)
-                    .setSelect(List.of(distinctProperty));
+        private final class SliceRead {
+            final AuditFilter.Slice slice;
+            final Map<String, DayTally> days = new HashMap<>();
+            final boolean keeping;
+            final String lastKey;
+            long entities;
+            boolean odd; // a key that is not one of the slice's days: its days are not kept
+            boolean retried; // a page needed more than one try: its days are not kept
+
+            SliceRead(AuditFilter.Slice slice) {
+                this.slice = slice;
+                for (int i = 0; i < slice.days(); i++) {
+                    LocalDate day = slice.first().plusDays(i);
+                    if (summaries.keeps(day)) {
+                        days.put(day.toString(), new DayTally());
+                    }
+                }
+                this.keeping = !days.isEmpty();
+                this.lastKey = input.end().toString();
+            }
+
+            /** Whether the entity belongs to the query's range (a key past the end day is read only to know it). */
+            boolean counts(TableEntity entity) {
+                if (!keeping) {
+                    return true;
+                }
+                String key = entity.getPartitionKey();
+                if (key == null || key.compareTo(lastKey) > 0) {
+                    odd = true;
+                    return key == null;
+                }
+                if (!days.containsKey(key) && !isDayOfSlice(key)) {
+                    odd = true;
+                }
+                return true;
+            }
+
+            void tally(TableEntity entity, Object value) {
+                DayTally day = keeping ? days.get(entity.getPartitionKey()) : null;
+                if (day != null) {
+                    day.scanned++;
+                    if (value == null) {
+                        day.skipped++;
+                    } else {
+                        day.values.add(value);
+                    }
+                }
+            }
+
+            private boolean isDayOfSlice(String key) {
+                for (int i = 0; i < slice.days(); i++) {
+                    if (slice.first().plusDays(i).toString().equals(key)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            /** Tells the summaries of the slice's days, once it was read whole. */
+            void handOver() {
+                summaries.scanned(slice.days());
+                if (odd || retried) {
+                    return;
+                }
+                days.forEach((day, tally) -> summaries.keep(
+                        new SummarisedDays.Day(LocalDate.parse(day), tally.scanned, tally.skipped), tally.values));
+            }
+        }
+
+        private static final class DayTally {
+            final Set<Object> values = new HashSet<>();
+            long scanned;
+            long skipped;
+        }
+
+        /** Reads a slice page by page, keeping its place (the continuation token) when a page must be retried. */
+        private void scanSlice(SliceRead read) {
+            ListEntitiesOptions options = new ListEntitiesOptions().setFilter(read.slice.filter())
+                    .setSelect(read.keeping ? List.of(distinctProperty, "PartitionKey") : List.of(distinctProperty));
             String token = null;
-            long read = 0;
             do {
-                PagedResponse<TableEntity> page = readPage(options, token);
+                PagedResponse<TableEntity> page = readPage(options, token, read);
                 if (page == null) {
-                    return read; // no more pages, or told to stop while waiting to retry
+                    return; // no more pages, or told to stop while waiting to retry
                 }
                 long pageSkipped = 0;
+                long pageCounted = 0;
                 List<TableEntity> entities = page.getValue();
                 for (TableEntity entity : entities) {
+                    if (!read.counts(entity)) {
+                        continue;
+                    }
+                    pageCounted++;
                     Object value = entity.getProperty(distinctProperty);
                     if (value == null) {
                         pageSkipped++;
                     } else {
                         distinct.add(value);
                     }
+                    read.tally(entity, value);
                 }
-                scanned.addAndGet(entities.size());
+                scanned.addAndGet(pageCounted);
                 entitiesRead.addAndGet(entities.size());
                 skipped.addAndGet(pageSkipped);
-                read += entities.size();
+                read.entities += entities.size();
                 token = page.getContinuationToken();
             } while (token != null && !mustStop());
-            return read;
         }
 
         /**
@@ -255,7 +405,7 @@ public class AuditQuery {
          * 503/500) is retried with exponential back-off and jitter until the page has failed for
          * {@code outageTolerance}; then, or on any other failure, the failure is thrown.
          */
-        private PagedResponse<TableEntity> readPage(ListEntitiesOptions options, String token) {
+        private PagedResponse<TableEntity> readPage(ListEntitiesOptions options, String token, SliceRead read) {
             Instant outageStart = null;
             int attempts = 0;
             while (true) {
@@ -265,6 +415,7 @@ public class AuditQuery {
                             .iterableByPage(token).iterator();
                     PagedResponse<TableEntity> page = pages.hasNext() ? pages.next() : null;
                     if (attempts > 0) {
+                        read.retried = true;
                         retrying(null);
                     }
                     return page;
@@ -321,7 +472,8 @@ public class AuditQuery {
         }
 
         Progress progress() {
-            return new Progress(days, daysDone.get(), scanned.get(), skipped.get(), retrying);
+            return new Progress(input.days(), daysDone.get(), scanned.get(), skipped.get(), retrying,
+                    daysFromSummaries.get());
         }
     }
 

@@ -22,9 +22,9 @@ class AuditFilterTest {
         List<AuditFilter.Slice> slices = filter.slices(LocalDate.of(2021, 1, 30), LocalDate.of(2021, 2, 1), 1);
 
         assertEquals(List.of(
-                new AuditFilter.Slice("PartitionKey ge '2021-01-30' and PartitionKey lt '2021-01-31' and CertNumber ne ''", 1),
-                new AuditFilter.Slice("PartitionKey ge '2021-01-31' and PartitionKey lt '2021-02-01' and CertNumber ne ''", 1),
-                new AuditFilter.Slice("PartitionKey ge '2021-02-01' and PartitionKey le '2021-02-01' and CertNumber ne ''", 1)),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-30' and PartitionKey lt '2021-01-31' and CertNumber ne ''", 1, LocalDate.of(2021, 1, 30)),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-31' and PartitionKey lt '2021-02-01' and CertNumber ne ''", 1, LocalDate.of(2021, 1, 31)),
+                new AuditFilter.Slice("PartitionKey ge '2021-02-01' and PartitionKey le '2021-02-01' and CertNumber ne ''", 1, LocalDate.of(2021, 2, 1))),
                 slices);
     }
 
@@ -33,10 +33,18 @@ class AuditFilterTest {
         List<AuditFilter.Slice> slices = filter.slices(LocalDate.of(2021, 1, 1), LocalDate.of(2021, 1, 17), 7);
 
         assertEquals(List.of(
-                new AuditFilter.Slice("PartitionKey ge '2021-01-01' and PartitionKey lt '2021-01-08' and CertNumber ne ''", 7),
-                new AuditFilter.Slice("PartitionKey ge '2021-01-08' and PartitionKey lt '2021-01-15' and CertNumber ne ''", 7),
-                new AuditFilter.Slice("PartitionKey ge '2021-01-15' and PartitionKey le '2021-01-17' and CertNumber ne ''", 3)),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-01' and PartitionKey lt '2021-01-08' and CertNumber ne ''", 7, LocalDate.of(2021, 1, 1)),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-08' and PartitionKey lt '2021-01-15' and CertNumber ne ''", 7, LocalDate.of(2021, 1, 8)),
+                new AuditFilter.Slice("PartitionKey ge '2021-01-15' and PartitionKey le '2021-01-17' and CertNumber ne ''", 3, LocalDate.of(2021, 1, 15))),
                 slices);
+    }
+
+    @Test
+    void throughTheLastDayTheLastSliceEndsBeforeTheNextDay() {
+        List<AuditFilter.Slice> slices = filter.slices(LocalDate.of(2021, 1, 30), LocalDate.of(2021, 1, 31), 1, true);
+
+        assertEquals("PartitionKey ge '2021-01-31' and PartitionKey lt '2021-02-01' and CertNumber ne ''",
+                slices.get(1).filter());
     }
 
     @Test

@@ -97,8 +97,13 @@ public final class Azurite {
 
     /** The account with its table and queue endpoints on other ports, e.g. a {@link FaultProxy}'s. */
     public String connectionString(int tableEndpointPort, int queueEndpointPort) {
+        return connectionString(tableEndpointPort, queueEndpointPort, blobPort);
+    }
+
+    /** The account with each endpoint on a port of the caller's choice. */
+    public String connectionString(int tableEndpointPort, int queueEndpointPort, int blobEndpointPort) {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
-                + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/" + ACCOUNT
+                + ";BlobEndpoint=http://127.0.0.1:" + blobEndpointPort + "/" + ACCOUNT
                 + ";QueueEndpoint=http://127.0.0.1:" + queueEndpointPort + "/" + ACCOUNT
                 + ";TableEndpoint=http://127.0.0.1:" + tableEndpointPort + "/" + ACCOUNT + ";";
     }
@@ -120,6 +125,10 @@ public final class Azurite {
 
     public int queuePort() {
         return queuePort;
+    }
+
+    public int blobPort() {
+        return blobPort;
     }
 
     /** Freezes Azurite until the returned handle is closed: requests to it hang meanwhile. */
