@@ -55,6 +55,17 @@ class AuditQueryApiTest extends ApiTestSupport {
     }
 
     @Test
+    void summariesAreOffByDefaultAndTheirEndpointSaysSo() {
+        for (HttpResult off : java.util.List.of(get("/api/summaries?" + query("01/01/2021", "31/01/2021")),
+                delete("/api/summaries?" + query("01/01/2021", "31/01/2021")))) {
+            assertEquals(404, off.status(), off.toString());
+            assertTrue(off.json().get("detail").asText().contains("audit.summaries=false"), off.body());
+        }
+        JsonNode job = awaitFinished(submit("01/01/2021", "05/01/2021"));
+        assertEquals(0, job.at("/customStatus/partitionsFromSummaries").asInt(), job.toString());
+    }
+
+    @Test
     void dayFirstDatesCountTheDistinctIdsOfTheRange() {
         JsonNode done = awaitFinished(submit("01/01/2021", "31/01/2021"));
 

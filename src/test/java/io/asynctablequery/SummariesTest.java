@@ -198,6 +198,11 @@ class SummariesTest extends ApiTestSupport {
         String before = metrics();
         assertExact(run(start, end, false), start, end, 0);
         assertTrue(delta(before, metrics(), "audit_summary_failures_total{operation=\"read\"}") >= 1);
+        for (HttpResult unavailable : List.of(get("/api/summaries?" + query(start, end)),
+                delete("/api/summaries?" + query(start, end)))) {
+            assertEquals(503, unavailable.status(), unavailable.toString());
+            assertEquals("1", unavailable.header("Retry-After"));
+        }
 
         blobs.pass();
         assertExact(run(start, end, false), start, end, 0);
@@ -232,6 +237,16 @@ class SummariesTest extends ApiTestSupport {
             }
         }
         assertEquals(5, get("/api/summaries?" + query("2020-03-01", "2020-03-05")).json().size(), "nothing removed");
+
+        int jobs = jobCount();
+        HttpResult notABoolean = get("/api/submit/query?" + query("2020-03-01", "2020-03-05") + "&fresh=maybe");
+        assertEquals(400, notABoolean.status(), notABoolean.toString());
+        assertEquals("fresh must be true or false.", notABoolean.json().get("detail").asText());
+        HttpResult first = get("/api/submit/query?" + query("2020-03-01", "2020-03-05"), "Idempotency-Key", "k-fresh");
+        HttpResult otherFresh = get("/api/submit/query?" + query("2020-03-01", "2020-03-05") + "&fresh=true",
+                "Idempotency-Key", "k-fresh");
+        assertEquals(409, otherFresh.status(), "the same key with another fresh is another request: " + otherFresh);
+        assertEquals(jobs + 1, jobCount(), first.toString());
     }
 
     // --- the test's data and expectations ---
