@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs async-table-query with its embedded defaults (./application.properties) and demo data.
+# Runs async-table-query with its embedded defaults (./application.properties), demo data and per-day summaries on.
 # Starts a local Azurite (the Azure Storage emulator, in memory) when nothing listens on its table
 # port and no AZURE_STORAGE_CONNECTION_STRING is set, builds the jar when the sources are newer, then runs
 # the app in the foreground (Ctrl+C stops both). Extra arguments go to java, e.g. ./run.sh -Dcamel.server.port=9090
@@ -40,6 +40,6 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
 fi
 
 if [ -z "$azurite_pid" ]; then
-  exec java -Daudit.demo-data=true "${dev[@]}" "$@" -jar "$jar"   # java as this process: SIGTERM reaches it
+  exec java -Daudit.demo-data=true -Daudit.summaries=true "${dev[@]}" "$@" -jar "$jar"   # java as this process: SIGTERM reaches it
 fi
-java -Daudit.demo-data=true "${dev[@]}" "$@" -jar "$jar"
+java -Daudit.demo-data=true -Daudit.summaries=true "${dev[@]}" "$@" -jar "$jar"

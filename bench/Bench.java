@@ -33,6 +33,7 @@ public class Bench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern RESULT = Pattern.compile("\"result\":(\\d+)");
+    private static final Pattern FROM_SUMMARIES = Pattern.compile("\"partitionsFromSummaries\":(\\d+)");
     /** A range with no data: jobs that cost two empty partition queries. */
     private static final String EMPTY_RANGE = "s=01/01/1990&e=02/01/1990";
 
@@ -146,9 +147,11 @@ public class Bench {
     static void job(String base, String query) throws Exception {
         long started = System.nanoTime();
         String body = get(base + "/api/submit/query?" + query + "&wait=600").body();
+        double seconds = (System.nanoTime() - started) / 1e9;
         Matcher result = RESULT.matcher(body);
-        System.out.printf("result=%s seconds=%.3f%n", result.find() ? result.group(1) : "none:" + body,
-                (System.nanoTime() - started) / 1e9);
+        Matcher fromSummaries = FROM_SUMMARIES.matcher(body);
+        System.out.printf("result=%s seconds=%.3f from_summaries=%s%n", result.find() ? result.group(1) : "none:" + body,
+                seconds, fromSummaries.find() ? fromSummaries.group(1) : "none");
     }
 
     /**

@@ -150,7 +150,9 @@ function render(update) {
   const text = document.createElement('span');
   text.className = 'progress-text';
   text.textContent = (status.percentComplete || 0) + ' %, ' + (status.partitionsDone || 0) + '/'
-    + (status.partitionsTotal || 0) + ' days, ' + (status.entitiesScanned || 0).toLocaleString() + ' entities'
+    + (status.partitionsTotal || 0) + ' days'
+    + (status.partitionsFromSummaries ? ' (' + status.partitionsFromSummaries + ' from summaries)' : '')
+    + ', ' + (status.entitiesScanned || 0).toLocaleString() + ' entities'
     + (status.retrying ? ', retrying (' + status.retrying.attempts + ')' : '');
   progressBox.append(bar, text);
   row.append(cell('Progress', progressBox));
