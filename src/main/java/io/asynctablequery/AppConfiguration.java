@@ -104,7 +104,13 @@ public class AppConfiguration implements CamelConfiguration {
         SummarisedDays summarisedDays = SummarisedDays.NONE;
         if (settings.flag("audit.summaries")) {
             // Each blob call is tried once, within api.storage-timeout: a job that meets a failure reads the table.
-            summaryBlobs = new SummaryBlobs(storage.blobContainer(settings.text("audit.summaries.container"),
+            String container = settings.text("audit.summaries.container");
+            if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+                throw new ConfigurationException("audit.summaries.container must be a blob container name (3-63 "
+                        + "lower-case letters, digits and single hyphens, starting and ending with a letter or digit), "
+                        + "not '" + container + "'");
+            }
+            summaryBlobs = new SummaryBlobs(storage.blobContainer(container,
                     storageTimeout, 0), tables.getAccountName(), auditTable,
                     new AuditFilter(requiredProperty).dayCondition() + "; select " + distinctProperty, storageTimeout);
             setup.add("blob container " + summaryBlobs.containerName(), summaryBlobs::createContainerIfMissing);

@@ -53,6 +53,14 @@ class StorageCredentialSettingsIT {
                 + "default-azure-credential, not 'account-key'"), log);
     }
 
+    @Test
+    void aSummaryContainerNameAzureWouldRefuseIsRefusedAtStart() throws Exception {
+        String log = refused("summaries-container", Map.of("audit.summaries", "true",
+                "audit.summaries.container", "Audit_Summaries"));
+
+        assertTrue(log.contains("audit.summaries.container must be a blob container name"), log);
+    }
+
     /** Starts an instance that must refuse its settings; its log, checked for a stack trace. */
     private static String refused(String name, Map<String, String> settings) throws InterruptedException {
         AppProcess instance = AppProcess.launch("settings-" + name, settings);

@@ -104,15 +104,15 @@ public class BlobSummarisedDays implements SummarisedDays {
             if (fresh || blobsFailed.get()) {
                 return;
             }
-            List<LocalDate> days;
+            List<SummaryBlobs.Listed> days;
             try {
-                days = blobs.list(range).keySet().stream().filter(day -> settled(day, began)).toList();
+                days = blobs.list(range).values().stream().filter(day -> settled(day.day(), began)).toList();
             } catch (RuntimeException e) {
                 failed(readFailures, "list the summaries of " + range.start() + ".." + range.end(), e);
                 return;
             }
             List<Future<?>> running = new ArrayList<>(days.size());
-            for (LocalDate day : days) {
+            for (SummaryBlobs.Listed day : days) {
                 running.add(reads.submit(() -> {
                     if (!stop.getAsBoolean() && !blobsFailed.get()) {
                         recall(day, into, answered);
@@ -132,10 +132,11 @@ public class BlobSummarisedDays implements SummarisedDays {
             }
         }
 
-        private void recall(LocalDate day, Set<Object> into, Consumer<Day> answered) {
+        private void recall(SummaryBlobs.Listed listed, Set<Object> into, Consumer<Day> answered) {
+            LocalDate day = listed.day();
             Optional<DaySummary> summary;
             try {
-                summary = blobs.read(day);
+                summary = blobs.read(listed);
             } catch (UnreadableSummaryException e) {
                 readFailures.increment();
                 LOG.warn("Summary of day {} in container '{}' is unreadable ({}): the day is read from the table "

@@ -3,6 +3,7 @@ package io.asynctablequery.summaries;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobDownloadContentResponse;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
@@ -27,18 +28,21 @@ import java.util.TreeMap;
  * day, named {@code <table>/q<hash of the query>/<yyyy-MM-dd>.summary.gz}, with its counts also as metadata (so
  * a listing shows them without reading the blobs). The hash covers the storage account, the table, the filter
  * and the counted property: another table or query never reads these. Every call has a deadline
- * ({@code api.storage-timeout}) and is tried once; a failure is thrown to the caller.
+ * ({@code api.storage-timeout}) and is tried once; a failure is thrown to the caller. The blobs read or written
+ * lately are kept in memory ({@link SummaryCache}, at most 16 MB) and taken from there while the listing shows
+ * them unchanged.
  */
 public class SummaryBlobs {
 
     /** A summarised day as a listing shows it. */
     public record Listed(LocalDate day, long distinct, long entitiesScanned, long entitiesSkipped,
-                         Instant summarisedTime) {
+                         Instant summarisedTime, String etag) {
     }
 
     private final BlobContainerClient container;
     private final String key;
     private final Duration timeout;
+    private final SummaryCache cache;
 
     /**
      * @param account the storage account of the table (its name, as the table client sees it)
@@ -48,6 +52,7 @@ public class SummaryBlobs {
         this.container = container;
         this.key = table + "/q" + hash(account + "\n" + table + "\n" + query).substring(0, 16);
         this.timeout = timeout;
+        this.cache = new SummaryCache(Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
     }
 
     /** Creates the container when it is missing. */
@@ -77,7 +82,8 @@ public class SummaryBlobs {
                     Map<String, String> metadata = item.getMetadata() == null ? Map.of() : item.getMetadata();
                     days.put(day, new Listed(day, number(metadata.get("distinct")),
                             number(metadata.get("entitiesscanned")), number(metadata.get("entitiesskipped")),
-                            item.getProperties().getLastModified().toInstant()));
+                            item.getProperties().getLastModified().toInstant(),
+                            item.getProperties().getETag()));
                 }
             }
         }
@@ -85,22 +91,33 @@ public class SummaryBlobs {
     }
 
     /**
-     * A day's summary; empty when there is none (removed since it was listed).
+     * A day's summary as listed: from the cache when it holds the blob at the listed ETag, else read; empty when
+     * there is none (removed since it was listed).
      *
      * @throws UnreadableSummaryException when the blob is not a whole summary of this day and query
      */
-    public Optional<DaySummary> read(LocalDate day) throws UnreadableSummaryException {
-        BinaryData content;
-        try {
-            content = container.getBlobClient(name(day)).downloadContentWithResponse(null, null, timeout,
-                    Context.NONE).getValue();
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
-                return Optional.empty();
+    public Optional<DaySummary> read(Listed listed) throws UnreadableSummaryException {
+        String name = name(listed.day());
+        byte[] content = cache.get(name, listed.etag());
+        if (content == null) {
+            try {
+                BlobDownloadContentResponse response = container.getBlobClient(name)
+                        .downloadContentWithResponse(null, null, timeout, Context.NONE);
+                content = response.getValue().toBytes();
+                cache.put(name, response.getDeserializedHeaders().getETag(), content);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
             }
+        }
+        try {
+            return Optional.of(DaySummaryFormat.decode(content, key, listed.day()));
+        } catch (UnreadableSummaryException e) {
+            cache.remove(name);
             throw e;
         }
-        return Optional.of(DaySummaryFormat.decode(content.toBytes(), key, day));
     }
 
     /**
@@ -119,7 +136,9 @@ public class SummaryBlobs {
                 .setMetadata(Map.of("distinct", String.valueOf(summary.values().size()),
                         "entitiesscanned", String.valueOf(summary.entitiesScanned()),
                         "entitiesskipped", String.valueOf(summary.entitiesSkipped())));
-        container.getBlobClient(name(summary.day())).uploadWithResponse(upload, timeout, Context.NONE);
+        String name = name(summary.day());
+        cache.put(name, container.getBlobClient(name).uploadWithResponse(upload, timeout, Context.NONE)
+                .getValue().getETag(), content.get());
         return true;
     }
 
@@ -128,6 +147,7 @@ public class SummaryBlobs {
         int removed = 0;
         for (LocalDate day : list(range).keySet()) {
             container.getBlobClient(name(day)).deleteIfExistsWithResponse(null, null, timeout, Context.NONE);
+            cache.remove(name(day));
             removed++;
         }
         return removed;
