@@ -70,7 +70,8 @@ class ManagedIdentityIT {
     @Test
     void oneInstanceAnswersEveryPartOfTheApiWithTokensAndNoKey() throws Exception {
         AuditRows rows = seedYears(2021, 2021);
-        AppProcess app = start("one", settings("jobs.dispatch", "seda"), IdentityEndpoint.SECRET);
+        AppProcess app = start("one", settings("jobs.dispatch", "seda", "audit.summaries", "true"),
+                IdentityEndpoint.SECRET);
         ApiClient management = new ApiClient(app::managementBase);
 
         Wait.forValue("readiness UP", Duration.ofSeconds(60), () -> management.get("/observe/health/ready"),
@@ -84,6 +85,11 @@ class ManagedIdentityIT {
         EventStreamClient.Event last = stream.events().get(stream.events().size() - 1);
         assertEquals(done.get("result").asLong(), last.data().get("result").asLong(), last.toString());
         assertTrue(app.api.get("/api/status").body().contains(id), "the listing holds the job");
+        // Per-day summaries in blob storage, reached with the same identity: the year again from its summaries.
+        JsonNode again = app.api.awaitFinished(app.api.submit("01/01/2021", "31/12/2021"));
+        assertEquals(done.get("result").asLong(), again.get("result").asLong(), again.toString());
+        assertEquals(365, again.at("/customStatus/partitionsFromSummaries").asInt(), again.toString());
+        assertEquals(365, app.api.get("/api/summaries?s=01/01/2021&e=31/12/2021").json().size());
 
         String longJob = app.api.submit("01/01/1900", "31/12/2099"); // 73,000 days, one query each
         app.api.awaitStatus(longJob, "Running");

@@ -3,6 +3,10 @@ package io.asynctablequery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -10,7 +14,9 @@ import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.support.ApiClient;
 import io.asynctablequery.support.ApiTestSupport;
+import io.asynctablequery.summaries.BlobSummarisedDays;
 import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.FaultProxy;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Observe;
@@ -29,6 +35,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-day summaries (SPEC §11) end to end over HTTP against Azurite's tables and blobs: a range asked again is
@@ -194,10 +201,20 @@ class SummariesTest extends ApiTestSupport {
         String start = "2021-11-01";
         String end = "2021-11-15";
 
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger summaries = (Logger) LoggerFactory.getLogger(BlobSummarisedDays.class);
+        log.start();
+        summaries.addAppender(log);
         blobs.refuse();
         String before = metrics();
         assertExact(run(start, end, false), start, end, 0);
         assertTrue(delta(before, metrics(), "audit_summary_failures_total{operation=\"read\"}") >= 1);
+        summaries.detachAppender(log);
+        List<String> warnings = log.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(warnings.stream().anyMatch(line -> line.startsWith("Blob storage failed to list the summaries of "
+                + start + ".." + end) && line.contains("reads its other days from the table")), warnings.toString());
+        assertTrue(warnings.stream().noneMatch(line -> line.contains(Azurite.KEY)), "no account key in the log");
         for (HttpResult unavailable : List.of(get("/api/summaries?" + query(start, end)),
                 delete("/api/summaries?" + query(start, end)))) {
             assertEquals(503, unavailable.status(), unavailable.toString());

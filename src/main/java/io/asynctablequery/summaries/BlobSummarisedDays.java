@@ -106,7 +106,7 @@ public class BlobSummarisedDays implements SummarisedDays {
             }
             List<SummaryBlobs.Listed> days;
             try {
-                days = blobs.list(range).values().stream().filter(day -> settled(day.day(), began)).toList();
+                days = blobs.list(range, false).values().stream().filter(day -> settled(day.day(), began)).toList();
             } catch (RuntimeException e) {
                 failed(readFailures, "list the summaries of " + range.start() + ".." + range.end(), e);
                 return;

@@ -70,12 +70,20 @@ public class SummaryBlobs {
         return key;
     }
 
-    /** The summarised days of the range, by day; one listing per year of the range. */
+    /** The summarised days of the range, by day, with their counts; one listing per year of the range. */
     public Map<LocalDate, Listed> list(DayRange range) {
+        return list(range, true);
+    }
+
+    /**
+     * As above; without {@code counts} the listing is lighter, and a day's counts are -1 (a scan reads them from
+     * the blob).
+     */
+    public Map<LocalDate, Listed> list(DayRange range, boolean counts) {
         Map<LocalDate, Listed> days = new TreeMap<>();
         for (int year = range.start().getYear(); year <= range.end().getYear(); year++) {
             ListBlobsOptions options = new ListBlobsOptions().setPrefix(key + "/" + year + "-")
-                    .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+                    .setDetails(new BlobListDetails().setRetrieveMetadata(counts));
             for (BlobItem item : container.listBlobs(options, timeout)) {
                 LocalDate day = dayOf(item.getName());
                 if (day != null && !day.isBefore(range.start()) && !day.isAfter(range.end())) {
@@ -145,7 +153,7 @@ public class SummaryBlobs {
     /** Removes the summaries of the range's days; returns how many there were. */
     public int delete(DayRange range) {
         int removed = 0;
-        for (LocalDate day : list(range).keySet()) {
+        for (LocalDate day : list(range, false).keySet()) {
             container.getBlobClient(name(day)).deleteIfExistsWithResponse(null, null, timeout, Context.NONE);
             cache.remove(name(day));
             removed++;
