@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.asynctablequery.support.Needs;
+import io.asynctablequery.support.Tool;
 import io.asynctablequery.support.ApiClient;
+import io.asynctablequery.support.AppProcess;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.FaultProxy;
@@ -23,16 +26,19 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The image as users run it (SPEC §13): built from the {@code Dockerfile} on a base image of Debian's JRE,
  * run with podman read-only and as its own user, configured by environment variables alone, against the
- * test's Azurite on the host's network. Needs podman and mmdebstrap ({@code .ci/run} installs them); where
- * they are missing the class is reported skipped with that reason.
+ * test's Azurite on the host's network. Needs podman, runc and mmdebstrap ({@code .ci/run} installs them);
+ * where they are missing the class is reported skipped with that reason (a failure under tests.require-tools).
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
+@Needs(Tool.PODMAN)
 class ContainerIT {
 
     private static final String GRACE = "PT20S";
@@ -43,7 +49,6 @@ class ContainerIT {
 
     @BeforeAll
     static void buildTheImage() {
-        Assumptions.assumeTrue(Podman.installed(), "podman and mmdebstrap are not installed (.ci/run installs them)");
         Podman.buildImage();
     }
 
@@ -134,6 +139,9 @@ class ContainerIT {
                 azurite.connectionString(tableLink.port(), azurite.queuePort()));
         environment.put("CAMEL_SERVER_PORT", String.valueOf(port));
         environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
+        if (!AppProcess.JVM_OPTIONS.isEmpty()) {
+            environment.put("JAVA_TOOL_OPTIONS", AppProcess.JVM_OPTIONS); // as every instance of a test runs
+        }
         containers.add(name(name));
         Podman.start(name(name), environment, "--read-only", "--memory", "768m");
         ApiClient management = new ApiClient(() -> "http://127.0.0.1:" + managementPort);

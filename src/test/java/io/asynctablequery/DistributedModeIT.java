@@ -31,6 +31,8 @@ import java.util.UUID;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Distributed mode with real instances ({@code java -jar}) sharing one Azurite: the job queue is an Azure
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * 200 years are some 73,000 storage calls, over a minute, so a test that sees it stop within its
  * deadline sees a stop, not an end.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class DistributedModeIT {
 
     private static final String LONG_START = "01/01/1900";

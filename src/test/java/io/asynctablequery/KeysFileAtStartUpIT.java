@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** A keys file that cannot be used stops the start-up with a message naming the line, never the secret. */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class KeysFileAtStartUpIT {
 
     private static final String SECRET = "a-secret-that-must-not-be-logged-0123";

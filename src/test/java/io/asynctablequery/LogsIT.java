@@ -22,11 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Logs a pipeline can read (SPEC §8), from the packaged application: one line per job state change with id,
  * owner, state, duration, entities and result; LOG_FORMAT=json gives one JSON object per line.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class LogsIT {
 
     static final String SECRET = "alice-log-secret-0123456789";

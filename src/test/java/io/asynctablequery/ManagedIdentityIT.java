@@ -37,6 +37,8 @@ import java.util.UUID;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -48,6 +50,7 @@ import reactor.netty.http.client.HttpClient;
  * {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} in their environment; their settings name the
  * endpoints and the identity, and hold no connection string and no key.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class ManagedIdentityIT {
 
     private static final TestCertificate CERTIFICATE = TestCertificate.forLoopback();
@@ -146,12 +149,19 @@ class ManagedIdentityIT {
         long end = firstToken + lifetime.multipliedBy(2).plusSeconds(5).toNanos();
 
         int jobs = 0;
-        while (System.nanoTime() - end < 0) { // a job after another, each read and written with tokens
+        while (System.nanoTime() - end < 0) { // a job with each token the endpoint gives, read and written with it
             String id = app.api.submit("01/01/2021", "31/12/2021");
             JsonNode done = app.api.awaitFinished(id);
             assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
             assertEquals(rows.expectedCount("2021-01-01", "2021-12-31"), done.get("result").asLong());
             jobs++;
+            // Requests go on meanwhile (the job read again, from the job table, with the token of the moment),
+            // until the credential has asked the endpoint for the next token or the lifetimes are over.
+            int tokens = identity.tokenTimes().size();
+            Wait.until("the next token", lifetime.multipliedBy(3), () -> {
+                assertEquals(200, app.api.get("/api/status/" + id).status());
+                return identity.tokenTimes().size() > tokens || System.nanoTime() - end >= 0;
+            });
         }
 
         List<Long> given = identity.tokenTimes();

@@ -2,6 +2,8 @@ package io.asynctablequery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.asynctablequery.support.Needs;
+import io.asynctablequery.support.Tool;
 import io.asynctablequery.support.ApiTestSupport;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Browser;
@@ -12,6 +14,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** The monitor page against an instance in queue mode (the storage queue and the job table, SPEC §9). */
+@Needs(Tool.CHROME)
 class MonitorPageOnQueueModeTest extends ApiTestSupport {
 
     @Override

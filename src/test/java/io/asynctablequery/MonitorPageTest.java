@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.asynctablequery.support.Needs;
+import io.asynctablequery.support.Tool;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Browser;
 import io.asynctablequery.support.HttpResult;
@@ -30,6 +32,7 @@ import org.openqa.selenium.support.ui.Select;
  * the count computed from the seeded rows, watch its progress bar move, terminate and purge from the page, a
  * phone-sized window. After each test: no console error, no request to another origin.
  */
+@Needs(Tool.CHROME)
 class MonitorPageTest extends StorageFaultTestSupport {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);

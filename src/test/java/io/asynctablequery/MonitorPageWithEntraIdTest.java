@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.asynctablequery.support.Needs;
+import io.asynctablequery.support.Tool;
 import io.asynctablequery.support.ApiClient;
 import io.asynctablequery.support.ApiTestSupport;
 import io.asynctablequery.support.Browser;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the page ask for an access token; the pasted token goes in the Authorization header, never in a URL. Tokens
  * are signed with keys a local OpenID Connect provider publishes.
  */
+@Needs(Tool.CHROME)
 class MonitorPageWithEntraIdTest extends ApiTestSupport {
 
     private static final String TENANT = UUID.randomUUID().toString();

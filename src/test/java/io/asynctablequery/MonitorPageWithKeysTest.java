@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asynctablequery.support.Needs;
+import io.asynctablequery.support.Tool;
 import io.asynctablequery.support.ApiClient;
 import io.asynctablequery.support.ApiTestSupport;
 import io.asynctablequery.support.Browser;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * The monitor page under {@code api.auth=api-key} (SPEC §9): it asks for the key once, keeps it for the tab's
  * session (sessionStorage), sends it as a header, and never puts it in a URL.
  */
+@Needs(Tool.CHROME)
 class MonitorPageWithKeysTest extends ApiTestSupport {
 
     private Browser browser;

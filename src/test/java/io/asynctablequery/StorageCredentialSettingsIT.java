@@ -8,11 +8,14 @@ import io.asynctablequery.support.AppProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Storage settings an instance cannot start with (SPEC §12): it exits at once with one line that names the
  * settings, no stack trace, and no secret.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class StorageCredentialSettingsIT {
 
     private static final String ACCOUNT_KEY = "a2V5LXRoYXQtbXVzdC1ub3QtYmUtbG9nZ2Vk";

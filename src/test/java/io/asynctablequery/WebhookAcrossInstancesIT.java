@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Webhooks with the storage queue, where the instance that delivers is not always the one that took the
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * instance delivers it, once, with the same id), and an event made by a worker instance has the submit's
  * absolute status URL as its {@code source}.
  */
+@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
 class WebhookAcrossInstancesIT {
 
     private final Azurite azurite = Azurite.shared();

@@ -17,6 +17,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AppProcess implements AutoCloseable {
 
+    /**
+     * Options of every instance's JVM, from the pom's {@code tests.jvm-options}: an instance of a test lives seconds,
+     * so the JIT's first tier and one GC thread. The tests check behaviour, not speed; the benchmark runs the JVM's
+     * defaults.
+     */
+    public static final String JVM_OPTIONS = System.getProperty("tests.app-jvm-options", "").strip();
+    private static final List<String> TEST_JVM_OPTIONS = JVM_OPTIONS.isEmpty() ? List.of()
+            : List.of(JVM_OPTIONS.split(" +"));
+
     private final String name;
     private final Process process;
     private final int port;
@@ -107,6 +116,7 @@ public final class AppProcess implements AutoCloseable {
     private static AppProcess launch(String name, List<String> jvmOptions, Map<String, String> environment, int port,
                                      int managementPort) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
+        command.addAll(TEST_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", "target/async-table-query.jar"));
         return start(name, command, environment, port, managementPort);

@@ -24,32 +24,33 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * A real browser for the monitor page's tests: Debian's headless Chromium driven through its chromedriver
- * (both installed by .ci/run, as it installs Azurite; a missing one fails the test, it is never skipped). It
- * records the console and every request the page makes, and saves screenshots under target/screenshots/.
+ * A real browser for the monitor page's tests: an installed Chrome or Chromium, headless, driven through its
+ * chromedriver, both found by {@link ToolSearch} (Debian's /usr/bin/chromium and /usr/bin/chromedriver, which
+ * .ci/run installs, among them). A test class that uses it is marked {@code @Needs(Tool.CHROME)}. It records the
+ * console and every request the page makes, and saves screenshots under target/screenshots/.
  */
 public final class Browser implements AutoCloseable {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final ChromeDriver driver;
 
     public Browser() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new AssertionError("Chromium and its driver are needed (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): apt-get install -y chromium chromium-driver (.ci/run does)");
-        }
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+        ToolSearch search = ToolSearch.fromSystemProperties();
+        Path chrome = search.chrome().orElseThrow(() -> new AssertionError("no browser: " + Tool.CHROME.install()));
+        Path chromeDriver = search.chromeDriver()
+                .orElseThrow(() -> new AssertionError("no chromedriver: " + Tool.CHROME.install()));
+        ChromeOptions options = new ChromeOptions().setBinary(chrome.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        // no calls home: a machine without internet refuses them, many at a time
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run",
                         "--window-size=1280,900", "--lang=en-GB");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         logs.enable(LogType.PERFORMANCE, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromeDriver.toFile())
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));

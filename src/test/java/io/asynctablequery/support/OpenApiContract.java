@@ -32,14 +32,15 @@ import java.util.regex.Pattern;
  * end-to-end test receives through {@link ApiClient} is then held to the operation the document declares for
  * its method and path: the status must be documented, its media type too, and its JSON body must match the
  * declared schema (Vert.x JSON Schema, draft 2020-12, OpenAPI 3.1's dialect), so errors are the declared problems.
- * Each (operation, status) seen is written to target/openapi-coverage.txt, which {@code OpenApiCoverageIT} holds
- * against the document: every documented response was seen in a test.
+ * Each (operation, status) seen is written to a file of this test JVM's in target/openapi-coverage/ (the tests
+ * run in several JVMs at once), which {@code OpenApiCoverageIT} holds, together, against the document: every
+ * documented response was seen in a test.
  */
 public final class OpenApiContract {
 
     public static final Path DOCUMENT = Path.of("src/main/resources/openapi.json");
-    /** Where the surefire run writes the responses it saw (set in the pom; the ITs write none). */
-    public static final Path COVERAGE = Path.of(System.getProperty("openapi.coverage", "target/openapi-coverage.txt"));
+    /** Where each JVM of the surefire run writes the responses it saw (set in the pom; the ITs write none). */
+    public static final Path COVERAGE = Path.of(System.getProperty("openapi.coverage", "target/openapi-coverage"));
     private static final String BASE = "https://async-table-query.test/openapi.json";
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
     private static OpenApiContract shared;
@@ -205,8 +206,8 @@ public final class OpenApiContract {
             return;
         }
         try {
-            Files.createDirectories(COVERAGE.getParent());
-            Files.write(COVERAGE, new TreeSet<>(seen));
+            Files.createDirectories(COVERAGE);
+            Files.write(COVERAGE.resolve(ProcessHandle.current().pid() + ".txt"), new TreeSet<>(seen));
         } catch (IOException e) {
             System.err.println("OpenAPI coverage not written: " + e);
         }

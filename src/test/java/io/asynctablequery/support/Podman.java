@@ -25,11 +25,6 @@ public final class Podman {
     private Podman() {
     }
 
-    /** Whether podman and mmdebstrap are installed ({@code .ci/run} installs them). */
-    public static boolean installed() {
-        return onPath("podman") && onPath("mmdebstrap");
-    }
-
     /** The base image (made when missing) and the application's image from the current jar. */
     public static synchronized void buildImage() {
         if (built) {
@@ -145,14 +140,5 @@ public final class Podman {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", program)) || Files.isExecutable(Path.of("/sbin", program));
     }
 }
