@@ -85,9 +85,11 @@ class MonitorPageTest extends StorageFaultTestSupport {
 
         browser.driver.get(base() + "/");
         startFromTheForm("2022-03-01", "2022-03-20");
-        Wait.until("the job Completed on the page", DEADLINE, () -> "Completed".equals(newest("dataset.state")));
-        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-03-20")), newest("result"));
-        assertTrue(String.valueOf(newest("text")).contains("Completed"), "the state is shown as text, not by colour alone");
+        String id = startedJob();
+        JobRow shown = Wait.forValue("the job Completed on the page", DEADLINE, () -> jobRow(id),
+                row -> row != null && "Completed".equals(row.state()));
+        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-03-20")), shown.result());
+        assertTrue(shown.text().contains("Completed"), "the state is shown as text, not by colour alone");
         browser.screenshot("monitor-completed");
     }
 
@@ -96,18 +98,19 @@ class MonitorPageTest extends StorageFaultTestSupport {
         storage.delay(150); // every storage request takes a while: 40 one-day pages take seconds
         browser.driver.get(base() + "/");
         startFromTheForm("2022-03-01", "2022-04-09");
+        String id = startedJob();
         Set<Integer> seen = new TreeSet<>();
-        Wait.until("the job finished on the page", Duration.ofSeconds(90), () -> {
-            Object progress = newest("progress");
-            if (progress != null) {
-                seen.add(Integer.parseInt(String.valueOf(progress)));
+        JobRow done = Wait.forValue("the job finished on the page", Duration.ofSeconds(90), () -> {
+            JobRow row = jobRow(id);
+            if (row != null) {
+                seen.add(row.progress());
             }
-            return "Completed".equals(newest("dataset.state"));
-        });
+            return row;
+        }, row -> row != null && "Completed".equals(row.state()));
         browser.screenshot("monitor-progress-done");
         long between = seen.stream().filter(value -> value > 0 && value < 100).count();
         assertTrue(between >= 2, "progress values seen on the page: " + seen);
-        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-04-09")), newest("result"));
+        assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-04-09")), done.result());
     }
 
     @Test
@@ -211,6 +214,28 @@ class MonitorPageTest extends StorageFaultTestSupport {
     private WebElement row(String id) {
         List<WebElement> found = browser.driver.findElements(By.cssSelector("tr[data-id='" + id + "']"));
         return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The id of the job the form started, from the page's message ("Job <id> started."). */
+    private String startedJob() {
+        return browser.find("message").getText().split(" ")[1];
+    }
+
+    /** What the page shows of one job's row. */
+    private record JobRow(String state, String result, int progress, String text) {
+    }
+
+    /** The job's row, read whole in one step in the page (rows are redrawn as events arrive): null while it has none. */
+    private JobRow jobRow(String id) {
+        Object row = browser.script("const r = document.querySelector(\"tr[data-id='\" + arguments[0] + \"']\");"
+                + " return r ? [r.dataset.state, r.querySelector('td.result').textContent,"
+                + " String(r.querySelector('progress').value), r.textContent] : null;", id);
+        if (row == null) {
+            return null;
+        }
+        List<?> cells = (List<?>) row;
+        return new JobRow(String.valueOf(cells.get(0)), String.valueOf(cells.get(1)),
+                Integer.parseInt(String.valueOf(cells.get(2))), String.valueOf(cells.get(3)));
     }
 
     /** One thing of the newest row, read in the page (rows are redrawn as events arrive): null without rows. */
