@@ -46,6 +46,8 @@ class DistributedModeIT {
 
     private static final String LONG_START = "01/01/1900";
     private static final String LONG_END = "31/12/2099";
+    /** How long a year's scan, one query a day, may take on a busy machine with other tests beside it. */
+    private static final Duration SCAN_DEADLINE = Duration.ofSeconds(90);
     private final Azurite azurite = Azurite.shared();
     private final String suffix = "x" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final Map<String, String> shared = AppProcess.distributed(azurite, suffix);
@@ -99,7 +101,7 @@ class DistributedModeIT {
 
         String id = a.api.submit("01/01/2020", "31/12/2020");
 
-        JsonNode done = b.api.awaitFinished(id);
+        JsonNode done = b.api.awaitFinished(id, SCAN_DEADLINE);
         assertEquals("Completed", done.get("runtimeStatus").asText());
         assertEquals(rows.expectedCount("2020-01-01", "2020-12-31"), done.get("result").asLong());
         JsonNode operation = b.api.get("/api/operations/" + id).json();
@@ -220,7 +222,7 @@ class DistributedModeIT {
         AppProcess b = start("first-b");
         List<String> ids = List.of(a.api.submit("01/01/2019", "31/12/2019"), b.api.submit("01/01/2020",
                 "31/12/2020"), a.api.submit("01/06/2019", "30/06/2020"));
-        ids.forEach(id -> a.api.awaitFinished(id));
+        ids.forEach(id -> a.api.awaitFinished(id, SCAN_DEADLINE));
         a.close();
         b.close();
 
@@ -242,14 +244,14 @@ class DistributedModeIT {
             "jobs.workers", "1"};
         AppProcess first = start("seda-first", sedaTable);
         String finished = first.api.submit("01/01/2000", "31/12/2000");
-        first.api.awaitFinished(finished);
+        first.api.awaitFinished(finished, SCAN_DEADLINE);
         String interrupted = first.api.submit("01/01/2000", "31/12/2009");
         first.api.awaitStatus(interrupted, "Running");
 
         first.kill();
         AppProcess second = start("seda-second", sedaTable);
 
-        JsonNode resumed = second.api.awaitFinished(interrupted, Duration.ofSeconds(90));
+        JsonNode resumed = second.api.awaitFinished(interrupted, SCAN_DEADLINE.multipliedBy(2));
         assertEquals("Completed", resumed.get("status").asText());
         assertEquals(rows.expectedCount("2000-01-01", "2009-12-31"), resumed.get("result").asLong());
         assertEquals(rows.expectedCount("2000-01-01", "2000-12-31"), second.api.get("/api/status/" + finished)

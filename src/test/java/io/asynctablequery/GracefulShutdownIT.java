@@ -49,6 +49,8 @@ class GracefulShutdownIT {
     private static final String END = "31/12/2021";
     private static final Duration SHORT_GRACE = Duration.ofSeconds(2);
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(20);
+    /** How long the instance that takes a job over may take to scan its 731 days, one query each, on a busy machine. */
+    private static final Duration SCAN_DEADLINE = Duration.ofSeconds(120);
     /** A link on which a page of a thousand entities takes many seconds, and a job's one-entity write well under one. */
     private static final int SLOW_LINK_BYTES_PER_SECOND = 4_000;
     private final Azurite azurite = Azurite.shared();
@@ -98,7 +100,7 @@ class GracefulShutdownIT {
         stopping.terminate();
         long seconds = secondsToTakeOver(other, id, stoppedAt);
         stopping.awaitExit(Duration.ofSeconds(40));
-        JsonNode done = other.api.awaitFinished(id, Duration.ofSeconds(90));
+        JsonNode done = other.api.awaitFinished(id, SCAN_DEADLINE);
 
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
         assertEquals(expected(), done.get("result").asLong());
@@ -118,7 +120,7 @@ class GracefulShutdownIT {
         stopping.terminate();
         long exitSeconds = secondsToExit(stopping, stoppedAt);
         long takenOverSeconds = secondsToTakeOver(other, id, stoppedAt);
-        JsonNode done = other.api.awaitFinished(id, Duration.ofSeconds(90));
+        JsonNode done = other.api.awaitFinished(id, SCAN_DEADLINE);
 
         assertTrue(exitSeconds <= DEFAULT_GRACE.toSeconds() + 10, "exited after " + exitSeconds + " s");
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
@@ -142,7 +144,7 @@ class GracefulShutdownIT {
         long stoppedAt = System.nanoTime();
         stopping.terminate();
         long exitSeconds = secondsToExit(stopping, stoppedAt);
-        JsonNode done = other.api.awaitFinished(id, Duration.ofSeconds(60));
+        JsonNode done = other.api.awaitFinished(id, SCAN_DEADLINE);
 
         assertTrue(exitSeconds <= SHORT_GRACE.toSeconds() + 10, "exited after " + exitSeconds + " s");
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
@@ -163,7 +165,7 @@ class GracefulShutdownIT {
         assertEquals("Pending", jobTable().getEntity("job", id).getProperty("Status"), "handed back");
 
         AppProcess worker = start("table-restarted", tableStore(), false, SHORT_GRACE);
-        JsonNode done = worker.api.awaitFinished(id, Duration.ofSeconds(40));
+        JsonNode done = worker.api.awaitFinished(id, SCAN_DEADLINE);
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
         assertEquals(expected(), done.get("result").asLong());
     }
@@ -183,7 +185,7 @@ class GracefulShutdownIT {
         assertEquals("Running", jobTable().getEntity("job", id).getProperty("Status"), "no hand-back written");
 
         AppProcess worker = start("stalled-table-restarted", tableStore(), false, SHORT_GRACE);
-        JsonNode done = worker.api.awaitFinished(id, Duration.ofSeconds(40));
+        JsonNode done = worker.api.awaitFinished(id, SCAN_DEADLINE);
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
         assertEquals(expected(), done.get("result").asLong());
         assertTrue(first.log().contains("Job " + id + " could not be handed back"), "the hand-back gave up");
