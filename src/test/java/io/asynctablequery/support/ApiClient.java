@@ -97,14 +97,17 @@ public class ApiClient {
         return accepted.json().get("id").asText();
     }
 
-    /** Polls the status URL until the job is finished; returns its status document. */
+    /**
+     * Polls the status URL until the job is finished; returns its status document. A {@code 503} (storage did not
+     * answer the status read within api.storage-timeout, on a busy machine) is asked again, as its Retry-After says.
+     */
     public JsonNode awaitFinished(String id) {
         return awaitFinished(id, DEADLINE);
     }
 
     public JsonNode awaitFinished(String id, Duration deadline) {
         return Wait.forValue("job " + id + " finished", deadline, () -> get("/api/status/" + id + "?wait=2"),
-                response -> response.status() != 202).json();
+                response -> response.status() != 202 && response.status() != 503).json();
     }
 
     /** Polls until the job has the given runtime status. */
