@@ -208,5 +208,7 @@ $(cat bench/what-bounds-it.md)
 $(cat bench/soak-results.md 2>/dev/null || true)
 
 $(cat bench/summaries-results.md)
+
+$(cat bench/suite-results.md)
 RESULTS
 echo; echo "Written to bench/RESULTS.md"
