@@ -29,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Stopping an instance ({@code SIGTERM}, as a rolling deployment does) loses nothing and never waits on
@@ -42,7 +40,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * storage through fault proxies that throttle its answers, so its job is still running when it stops; the
  * instance that takes over reads storage directly and finishes it quickly.
  */
-@Execution(ExecutionMode.CONCURRENT) // its tests share nothing: each has its own instances, tables and queue
+// Its tests run one after another (not @Execution(CONCURRENT)): with three at once, a memory instance's held wait was
+// once answered Running at the stop instead of Failed/Shutdown (the worker's Shutdown write came after the
+// hand-back's few seconds on a busy machine; see bench/suite-results.md), a race left for the shutdown's owner.
 class GracefulShutdownIT {
 
     private static final String START = "01/01/2020";
