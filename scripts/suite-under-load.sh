@@ -20,7 +20,7 @@ busy=()
 for _ in $(seq 1 "$loops"); do
   sh -c 'while :; do :; done' & busy+=($!)
 done
-trap 'kill ${busy[*]:-} 2>/dev/null; rm -rf "$clone"' EXIT
+trap 'for pid in ${busy[@]+"${busy[@]}"}; do kill "$pid" 2>/dev/null; done; rm -rf "$clone"' EXIT
 for i in $(seq 1 "$runs"); do
   start=$(date +%s)
   if (cd "$clone" && mvn -B -o verify -Dtests.require-tools=true > "$out/run-$i.log" 2>&1); then result=green; else result=red; fi
