@@ -78,7 +78,15 @@ public final class AzureModel {
      */
     public long releaseAt(byte[] responseBody) {
         Map<String, Integer> perPartition = partitionsOf(responseBody);
-        long now = System.nanoTime();
+        return releaseAt(perPartition, System.nanoTime());
+    }
+
+    /** As above, at a given {@link System#nanoTime()}: the model's arithmetic, on a clock a test holds still. */
+    long releaseAt(byte[] responseBody, long now) {
+        return releaseAt(partitionsOf(responseBody), now);
+    }
+
+    private long releaseAt(Map<String, Integer> perPartition, long now) {
         synchronized (this) {
             if (accountFreeAt - now > busyBacklogNanos) {
                 busyAnswers.incrementAndGet();
