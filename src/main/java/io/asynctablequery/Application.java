@@ -1,5 +1,6 @@
 package io.asynctablequery;
 
+import io.asynctablequery.settings.ConfigurationException;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.asynctablequery.api;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;

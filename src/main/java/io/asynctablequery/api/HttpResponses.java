@@ -2,6 +2,7 @@ package io.asynctablequery.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asynctablequery.json.Json;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -12,7 +13,7 @@ import org.apache.camel.Message;
  */
 public final class HttpResponses {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     static final String APPLICATION_JSON = "application/json";
     static final String PROBLEM_JSON = "application/problem+json";
 

@@ -1,5 +1,6 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.webhooks.StatusDocuments;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobPage;
 import io.asynctablequery.jobs.JobStatus;
@@ -12,7 +13,7 @@ import org.apache.camel.Exchange;
  * Answers for one job (the exchange property {@code job}): status codes, {@code Location},
  * {@code Retry-After} and the documents of the original, Durable Functions and Azure-guidelines clients.
  */
-public class JobResponses {
+public class JobResponses implements StatusDocuments {
 
     private final Links links;
     private final String retryAfterSeconds;
@@ -100,6 +101,7 @@ public class JobResponses {
     }
 
     /** A job's status document as JSON (with its input), e.g. a webhook's data. */
+    @Override
     public byte[] statusJson(Job job) {
         try {
             return HttpResponses.JSON.writeValueAsBytes(JobDocuments.status(job, true));

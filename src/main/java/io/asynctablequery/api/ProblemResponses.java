@@ -1,6 +1,7 @@
 package io.asynctablequery.api;
 
-import io.asynctablequery.query.StorageFailures;
+import io.asynctablequery.auth.UnauthenticatedException;
+import io.asynctablequery.storage.StorageFailures;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -27,6 +28,11 @@ public class ProblemResponses {
         for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
             if (cause instanceof ApiException refused) { // bean expressions wrap what the bean threw
                 write(exchange, refused.status(), refused.getMessage(), refused.headers());
+                return;
+            }
+            if (cause instanceof UnauthenticatedException unauthenticated) {
+                write(exchange, 401, unauthenticated.getMessage(), unauthenticated.challenge() == null ? Map.of()
+                        : Map.of("WWW-Authenticate", unauthenticated.challenge()));
                 return;
             }
         }

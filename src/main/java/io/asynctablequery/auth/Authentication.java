@@ -1,11 +1,9 @@
 package io.asynctablequery.auth;
 
-import io.asynctablequery.api.ApiException;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -49,8 +47,7 @@ public class Authentication {
         } catch (InvalidCredentialException e) {
             LOG.warn("Refused {} {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
                     exchange.getIn().getHeader(Exchange.HTTP_PATH), e.getMessage());
-            throw new ApiException(401, "Missing or invalid credential.",
-                    entraTokens != null ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
+            throw new UnauthenticatedException(entraTokens != null ? "Bearer" : null);
         }
         exchange.setProperty(CALLER, caller);
     }

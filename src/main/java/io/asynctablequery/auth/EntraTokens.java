@@ -1,7 +1,7 @@
 package io.asynctablequery.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asynctablequery.json.Json;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -36,7 +36,6 @@ public class EntraTokens {
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
     private static final int MAX_REMEMBERED = 10_000;
     private static final int CLOCK_SKEW_SECONDS = 300;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern JWT_CHARACTERS = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
     private record Verified(Caller caller, Instant expires) {
@@ -131,7 +130,7 @@ public class EntraTokens {
 
     private URL jwksUri() {
         try {
-            JsonNode metadata = JSON.readTree(retriever.retrieveResource(metadataUrl).getContent());
+            JsonNode metadata = Json.MAPPER.readTree(retriever.retrieveResource(metadataUrl).getContent());
             String uri = metadata.path("jwks_uri").asText("");
             if (!uri.startsWith("https://") && !uri.startsWith("http://")) {
                 throw new InvalidCredentialException("the OpenID metadata at " + metadataUrl + " has no jwks_uri");

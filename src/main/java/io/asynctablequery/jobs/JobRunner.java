@@ -5,7 +5,10 @@ import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.query.ScanFailedException;
 import io.asynctablequery.query.ScanListener;
 import io.asynctablequery.query.ScanResult;
-import io.asynctablequery.query.StorageFailures;
+import io.asynctablequery.storage.BackOff;
+import io.asynctablequery.storage.StorageDeadline;
+import io.asynctablequery.storage.StorageFailures;
+import io.asynctablequery.storage.StorageRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -270,18 +273,17 @@ public class JobRunner {
      */
     private void finish(Job claimed, UnaryOperator<Job> outcome) {
         String id = claimed.id();
-        long end = System.nanoTime() + outageTolerance.toNanos();
-        for (int attempt = 1; ; attempt++) {
+        StorageRetry retry = new StorageRetry(outageTolerance, BackOff.STORAGE);
+        while (true) {
             try {
                 store.update(id, current -> ourRun(current, claimed) ? outcome.apply(current) : current);
                 return;
             } catch (RuntimeException e) {
-                if (!StorageFailures.isTransient(e) || System.nanoTime() > end) {
-                    throw e;
-                }
-                LOG.debug("Writing the outcome of job {} failed ({}); retry {}", id, StorageFailures.code(e), attempt);
+                Duration wait = retry.waitAfter(e); // throws e when it is not passing or lasted too long
+                LOG.debug("Writing the outcome of job {} failed ({}); retry {}", id, StorageFailures.code(e),
+                        retry.failures());
                 try {
-                    TimeUnit.MILLISECONDS.sleep(AuditQuery.backOff(attempt).toMillis());
+                    TimeUnit.MILLISECONDS.sleep(wait.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;

@@ -1,15 +1,18 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.json.Json;
+
 /** What the submit route hands to the job queue: the job id and its normalised input (ISO dates). */
 public record JobTicket(String id, String start, String end) {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
-    /** Reads a queue message leniently: what cannot be read stays null (such a ticket is never run). */
+    /**
+     * Reads a queue message leniently: what cannot be read stays null (such a ticket is never run, and its message
+     * goes the way of any message its worker fails: again, then to the poison queue). A strict {@code unmarshal}
+     * would fail before the route could count the message's deliveries.
+     */
     public static JobTicket read(String json) {
         try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(json);
+            com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(json);
             return new JobTicket(text(node, "id"), text(node, "start"), text(node, "end"));
         } catch (java.io.IOException | RuntimeException e) {
             return new JobTicket(null, null, null);

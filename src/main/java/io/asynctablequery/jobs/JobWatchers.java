@@ -1,6 +1,6 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

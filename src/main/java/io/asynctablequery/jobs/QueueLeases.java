@@ -1,6 +1,7 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
+import io.asynctablequery.storage.StorageDeadline;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.asynctablequery.query;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.data.tables.TableClient;
@@ -26,11 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.asynctablequery.storage.BackOff;
+import io.asynctablequery.storage.StorageFailures;
+import io.asynctablequery.storage.StorageRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -406,34 +408,28 @@ public class AuditQuery {
          * {@code outageTolerance}; then, or on any other failure, the failure is thrown.
          */
         private PagedResponse<TableEntity> readPage(ListEntitiesOptions options, String token, SliceRead read) {
-            Instant outageStart = null;
-            int attempts = 0;
+            StorageRetry retry = new StorageRetry(outageTolerance, BackOff.STORAGE);
             while (true) {
                 long asked = lanes.now();
                 try {
                     Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)
                             .iterableByPage(token).iterator();
                     PagedResponse<TableEntity> page = pages.hasNext() ? pages.next() : null;
-                    if (attempts > 0) {
+                    if (retry.failures() > 0) {
                         read.retried = true;
                         retrying(null);
                     }
                     return page;
                 } catch (RuntimeException e) {
-                    Instant now = Instant.now();
-                    outageStart = outageStart == null ? now : outageStart;
-                    if (!StorageFailures.isTransient(e)
-                            || Duration.between(outageStart, now).compareTo(outageTolerance) >= 0) {
-                        throw e;
-                    }
-                    attempts++;
+                    Duration wait = retry.waitAfter(e); // throws e when it is not passing or lasted too long
                     retries.incrementAndGet();
-                    if ("ServerBusy".equals(StorageFailures.code(e))) {
+                    String code = StorageFailures.code(e);
+                    if ("ServerBusy".equals(code)) {
                         lanes.serverBusy(asked);
                     }
-                    retrying(new Progress.Retrying(attempts, StorageFailures.code(e)));
-                    LOG.debug("Page of table '{}' failed ({}); retry {}", tableName, StorageFailures.code(e), attempts);
-                    if (!pause(backOff(attempts))) {
+                    retrying(new Progress.Retrying(retry.failures(), code));
+                    LOG.debug("Page of table '{}' failed ({}); retry {}", tableName, code, retry.failures());
+                    if (!pause(wait)) {
                         return null;
                     }
                 }
@@ -475,12 +471,6 @@ public class AuditQuery {
             return new Progress(input.days(), daysDone.get(), scanned.get(), skipped.get(), retrying,
                     daysFromSummaries.get());
         }
-    }
-
-    /** Exponential, from half a second up to 8 s, with jitter: each wait is between half and all of it. */
-    public static Duration backOff(int attempt) {
-        long ceiling = Math.min(8000, 500L << Math.min(attempt - 1, 10));
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
     /** Entities read since start-up, by every scan. */

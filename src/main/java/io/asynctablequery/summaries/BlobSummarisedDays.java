@@ -1,8 +1,8 @@
 package io.asynctablequery.summaries;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import io.asynctablequery.query.DayRange;
-import io.asynctablequery.query.StorageFailures;
+import io.asynctablequery.storage.StorageFailures;
 import io.asynctablequery.query.SummarisedDays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

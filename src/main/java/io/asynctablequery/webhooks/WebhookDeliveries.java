@@ -1,16 +1,14 @@
 package io.asynctablequery.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.azure.storage.queue.QueueClient;
 import io.asynctablequery.jobs.CallbackDelivery;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.json.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
+import io.asynctablequery.storage.BackOff;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -32,9 +30,8 @@ public class WebhookDeliveries {
     private static final String POP_RECEIPT = "webhookPopReceipt";
     private static final String ATTEMPT = "webhookAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final Duration MAX_BACK_OFF = Duration.ofMinutes(5);
+    /** Between attempts of one delivery: from 5 s up to 5 minutes. */
+    private static final BackOff RETRY = new BackOff(Duration.ofSeconds(5), Duration.ofMinutes(5));
 
     private final JobStore store;
     private final CallbackPolicy policy;
@@ -103,7 +100,7 @@ public class WebhookDeliveries {
         record(exchange, again ? CallbackDelivery.PENDING : CallbackDelivery.FAILED, failedStatus(exchange), attempt);
         if (again) {
             queue.updateMessage(exchange.getProperty(MESSAGE_ID, String.class),
-                    exchange.getProperty(POP_RECEIPT, String.class), null, backOff(attempt));
+                    exchange.getProperty(POP_RECEIPT, String.class), null, RETRY.delay(attempt));
         } else {
             abandoned(exchange);
         }
@@ -111,22 +108,16 @@ public class WebhookDeliveries {
 
     /** The delivery as a queue message (JSON), and back. */
     public String toMessage(WebhookDelivery delivery) throws JsonProcessingException {
-        return JSON.writeValueAsString(delivery);
+        return Json.MAPPER.writeValueAsString(delivery);
     }
 
     /** Reads a delivery message, keeping what retrying it needs: its id, receipt and dequeue count (the attempt). */
     public void fromMessage(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getIn();
-        exchange.setProperty(DELIVERY, JSON.readValue(in.getBody(String.class), WebhookDelivery.class));
+        exchange.setProperty(DELIVERY, Json.MAPPER.readValue(in.getBody(String.class), WebhookDelivery.class));
         exchange.setProperty(MESSAGE_ID, in.getHeader("CamelAzureStorageQueueMessageId", String.class));
         exchange.setProperty(POP_RECEIPT, in.getHeader("CamelAzureStorageQueuePopReceipt", String.class));
         exchange.setProperty(ATTEMPT, in.getHeader("CamelAzureStorageQueueDequeueCount", 1, Integer.class));
-    }
-
-    /** Exponential from 5 s up to 5 minutes, with jitter. */
-    static Duration backOff(int attempt) {
-        long ceiling = Math.min(MAX_BACK_OFF.toMillis(), 5000L << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
     private boolean mayRetry(Exchange exchange, int attempt) {

@@ -1,6 +1,5 @@
 package io.asynctablequery.webhooks;
 
-import io.asynctablequery.api.JobResponses;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobStore;
 import io.cloudevents.CloudEvent;
@@ -31,10 +30,10 @@ public class WebhookEvents implements JobStore.Listener {
     private static final EventFormat STRUCTURED = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
     private final CamelContext camelContext;
-    private final JobResponses documents;
+    private final StatusDocuments documents;
     private volatile ProducerTemplate producer;
 
-    public WebhookEvents(CamelContext camelContext, JobResponses documents) {
+    public WebhookEvents(CamelContext camelContext, StatusDocuments documents) {
         this.camelContext = camelContext;
         this.documents = documents;
     }

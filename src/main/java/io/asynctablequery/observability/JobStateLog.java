@@ -1,4 +1,4 @@
-package io.asynctablequery.operations;
+package io.asynctablequery.observability;
 
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobStore;

@@ -1,29 +1,38 @@
-package io.asynctablequery;
+package io.asynctablequery.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
-/** Reads the application's properties, failing at start-up with the property's name when one is wrong. */
-final class Settings {
+/**
+ * Reads the application's properties, failing at start-up with the property's name when one is wrong. Each
+ * capability's configuration class reads its own settings with it and states their "Cannot start" rules.
+ */
+public final class Settings {
 
     private final PropertiesComponent properties;
 
-    Settings(PropertiesComponent properties) {
+    public Settings(PropertiesComponent properties) {
         this.properties = properties;
     }
 
-    String text(String name) {
+    /** The settings of a Camel context: its properties (application.properties, -D, the environment). */
+    public static Settings of(CamelContext context) {
+        return new Settings(context.getPropertiesComponent());
+    }
+
+    public String text(String name) {
         return properties.resolveProperty(name).orElseThrow(() -> new ConfigurationException(
                 "Missing configuration property '" + name + "' (run from the project root, where "
                         + "application.properties is, or set it with -D" + name + "=...)"));
     }
 
-    String optionalText(String name) {
+    public String optionalText(String name) {
         return properties.resolveProperty(name).orElse("").strip();
     }
 
-    int number(String name, int min) {
+    public int number(String name, int min) {
         try {
             int value = Integer.parseInt(text(name).strip());
             if (value >= min) {
@@ -36,11 +45,11 @@ final class Settings {
                 + text(name) + "'");
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return Boolean.parseBoolean(text(name).strip());
     }
 
-    Duration duration(String name) {
+    public Duration duration(String name) {
         try {
             Duration value = Duration.parse(text(name).strip());
             if (!value.isNegative()) {
@@ -53,7 +62,7 @@ final class Settings {
                 + "'");
     }
 
-    String oneOf(String name, String... allowed) {
+    public String oneOf(String name, String... allowed) {
         String value = text(name).strip();
         for (String candidate : allowed) {
             if (candidate.equals(value)) {

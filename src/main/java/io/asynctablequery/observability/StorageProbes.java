@@ -1,14 +1,13 @@
-package io.asynctablequery.operations;
+package io.asynctablequery.observability;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.storage.queue.QueueClient;
-import io.asynctablequery.DaemonThreads;
-import io.asynctablequery.query.StorageFailures;
+import io.asynctablequery.storage.DaemonThreads;
+import io.asynctablequery.storage.StorageFailures;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,37 +98,11 @@ public class StorageProbes {
         } catch (TimeoutException e) {
             return new Outcome(false, probes.get(name).silence);
         } catch (ExecutionException e) {
-            return new Outcome(false, describe(e.getCause(), credential));
+            return new Outcome(false, StorageFailures.describe(e.getCause(), credential));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
         }
-    }
-
-    /**
-     * Why storage failed, without its message (which may carry a URL): the HTTP status, or the failure's kind;
-     * when the credential gave no token, that, with the identity endpoint's reason.
-     */
-    public static String describe(Throwable failure, String credential) {
-        String noToken = StorageFailures.noTokenReason(failure);
-        if (noToken != null) {
-            return "no token from the " + credential + " credential: " + noToken;
-        }
-        if (failure instanceof TableServiceException table && table.getValue() != null
-                && table.getValue().getErrorCode() != null) {
-            return "storage answered " + table.getResponse().getStatusCode() + " " + table.getValue().getErrorCode();
-        }
-        if (failure instanceof HttpResponseException http && http.getResponse() != null) {
-            return "storage answered " + http.getResponse().getStatusCode();
-        }
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof TimeoutException) {
-            return "no answer within the storage timeout";
-        }
-        return "storage unreachable (" + cause.getClass().getSimpleName() + ")";
     }
 
     private final class Probe {

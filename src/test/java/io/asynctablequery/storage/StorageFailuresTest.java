@@ -1,4 +1,4 @@
-package io.asynctablequery.query;
+package io.asynctablequery.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

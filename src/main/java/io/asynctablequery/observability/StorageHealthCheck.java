@@ -1,4 +1,4 @@
-package io.asynctablequery.operations;
+package io.asynctablequery.observability;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;

@@ -1,10 +1,10 @@
-package io.asynctablequery;
+package io.asynctablequery.storage;
 
-import io.asynctablequery.jobs.StorageDeadline;
-import io.asynctablequery.operations.StorageProbes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * What storage must hold before jobs run (the job table, the job queue and its poison and webhook queues),
  * created at start when missing. Storage or the identity that reaches it may not answer yet at start (SPEC
  * §12): the instance starts all the same, its readiness {@code DOWN} with the reason, and what could not be
- * created is tried again every few seconds until it is.
+ * created is tried again every few seconds until it is. Each capability adds its steps while it is configured;
+ * they run as the Camel context starts, before the routes.
  */
-final class StorageSetup {
+public final class StorageSetup implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageSetup.class);
 
@@ -27,20 +28,32 @@ final class StorageSetup {
      * @param firstTryFor how long the start waits for each step ({@code api.storage-timeout}); a step still
      *                    running then is tried again in the background
      */
-    StorageSetup(String credential, Duration firstTryFor, Duration retryEvery) {
+    public StorageSetup(String credential, Duration firstTryFor, Duration retryEvery) {
         this.credential = credential;
         this.firstTryFor = firstTryFor;
         this.retryEvery = retryEvery;
     }
 
     /** A step, e.g. "table jobs" with its create-if-missing call. */
-    StorageSetup add(String what, Runnable createIfMissing) {
+    public StorageSetup add(String what, Runnable createIfMissing) {
         steps.put(what, createIfMissing);
         return this;
     }
 
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        if (!alreadyStarted) {
+            run();
+        }
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // set up as it starts
+    }
+
     /** Runs every step now; those storage fails are tried again on a daemon thread until they succeed. */
-    void run() {
+    public void run() {
         Map<String, String> failing = new LinkedHashMap<>();
         Map<String, Runnable> withDeadline = new LinkedHashMap<>();
         steps.forEach((what, step) -> withDeadline.put(what,
@@ -72,7 +85,7 @@ final class StorageSetup {
                 step.run();
                 failing.remove(what);
             } catch (RuntimeException e) {
-                String reason = StorageProbes.describe(e, credential);
+                String reason = StorageFailures.describe(e, credential);
                 if (!reason.equals(failing.put(what, reason))) {
                     LOG.warn("Storage not ready: cannot create {} ({}); trying again every {} s", what, reason,
                             retryEvery.toSeconds());

@@ -1,4 +1,4 @@
-package io.asynctablequery;
+package io.asynctablequery.settings;
 
 /**
  * A setting the instance cannot start with: its message names the setting and what is wrong, and is all that

@@ -1,4 +1,4 @@
-package io.asynctablequery.query;
+package io.asynctablequery.storage;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
@@ -44,6 +44,32 @@ public final class StorageFailures {
                 .replaceAll("eyJ[A-Za-z0-9_.-]*", "(token)")
                 .replace(" Use this Correlation ID for further investigation.", "");
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+    }
+
+    /**
+     * Why storage failed, without its message (which may carry a URL): the HTTP status, or the failure's kind;
+     * when the credential gave no token, that, with the identity endpoint's reason.
+     */
+    public static String describe(Throwable failure, String credential) {
+        String noToken = noTokenReason(failure);
+        if (noToken != null) {
+            return "no token from the " + credential + " credential: " + noToken;
+        }
+        if (failure instanceof TableServiceException table && table.getValue() != null
+                && table.getValue().getErrorCode() != null) {
+            return "storage answered " + table.getResponse().getStatusCode() + " " + table.getValue().getErrorCode();
+        }
+        if (failure instanceof HttpResponseException http && http.getResponse() != null) {
+            return "storage answered " + http.getResponse().getStatusCode();
+        }
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof TimeoutException) {
+            return "no answer within the storage timeout";
+        }
+        return "storage unreachable (" + cause.getClass().getSimpleName() + ")";
     }
 
     public static boolean isTransient(Throwable failure) {

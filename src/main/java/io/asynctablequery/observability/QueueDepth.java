@@ -1,6 +1,6 @@
-package io.asynctablequery.operations;
+package io.asynctablequery.observability;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueClient;
 import java.time.Duration;

@@ -1,6 +1,6 @@
-package io.asynctablequery.jobs;
+package io.asynctablequery.storage;
 
-import io.asynctablequery.DaemonThreads;
+import io.asynctablequery.storage.DaemonThreads;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package io.asynctablequery.operations;
+package io.asynctablequery.observability;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;

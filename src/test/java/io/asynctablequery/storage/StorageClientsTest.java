@@ -1,9 +1,11 @@
-package io.asynctablequery;
+package io.asynctablequery.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.asynctablequery.settings.ConfigurationException;
+import io.asynctablequery.settings.Settings;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;

@@ -1,4 +1,4 @@
-package io.asynctablequery;
+package io.asynctablequery.storage;
 
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.util.HttpClientOptions;
@@ -13,6 +13,8 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
+import io.asynctablequery.settings.ConfigurationException;
+import io.asynctablequery.settings.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -39,7 +41,7 @@ import java.util.regex.Pattern;
  * requests give up within {@code api.storage-timeout}; the scan's client retries nothing itself, because the
  * scan retries a failing page from its continuation token.
  */
-final class StorageClients {
+public final class StorageClients {
 
     static final String CONNECTION_STRING = "connection-string";
     static final String MANAGED_IDENTITY = "managed-identity";
@@ -53,7 +55,7 @@ final class StorageClients {
     private final String connectionString;
     private final TokenCredential credential;
 
-    StorageClients(Settings settings) {
+    public StorageClients(Settings settings) {
         keepSdkCallsRunningWhileStopping(settings.number("api.http-worker-threads", 1));
         this.settings = settings;
         this.credentialType = settings.oneOf("azure.storage.credential-type", CONNECTION_STRING, MANAGED_IDENTITY,
@@ -83,12 +85,12 @@ final class StorageClients {
     }
 
     /** The identity's credential; empty with a connection string. */
-    Optional<TokenCredential> credential() {
+    public Optional<TokenCredential> credential() {
         return Optional.ofNullable(credential);
     }
 
     /** The credential's name, as readiness and logs name it when it gives no token. */
-    String credentialType() {
+    public String credentialType() {
         return credentialType;
     }
 
@@ -96,14 +98,14 @@ final class StorageClients {
      * @param tryTimeout how long one try may take to connect, send and answer
      * @param maxRetries tries after the first, with exponential back-off
      */
-    TableServiceClient tables(Duration tryTimeout, int maxRetries) {
+    public TableServiceClient tables(Duration tryTimeout, int maxRetries) {
         TableServiceClientBuilder builder = new TableServiceClientBuilder().retryOptions(retries(maxRetries))
                 .clientOptions(timeouts(tryTimeout));
         return credential == null ? builder.connectionString(connectionString).buildClient()
                 : builder.endpoint(endpoint("table")).credential(credential).buildClient();
     }
 
-    QueueServiceClient queues(Duration tryTimeout, int maxRetries) {
+    public QueueServiceClient queues(Duration tryTimeout, int maxRetries) {
         QueueServiceClientBuilder builder = new QueueServiceClientBuilder().retryOptions(retries(maxRetries))
                 .clientOptions(timeouts(tryTimeout));
         return credential == null ? builder.connectionString(connectionString).buildClient()
@@ -111,7 +113,7 @@ final class StorageClients {
     }
 
     /** The container of the per-day summaries (SPEC §11). */
-    BlobContainerClient blobContainer(String name, Duration tryTimeout, int maxRetries) {
+    public BlobContainerClient blobContainer(String name, Duration tryTimeout, int maxRetries) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().retryOptions(retries(maxRetries))
                 .clientOptions(timeouts(tryTimeout));
         return (credential == null ? builder.connectionString(connectionString)
@@ -119,7 +121,7 @@ final class StorageClients {
     }
 
     /** {@code azure.storage.<service>-endpoint}, else the account's endpoint at Azure's public addresses. */
-    String endpoint(String service) {
+    public String endpoint(String service) {
         String name = "azure.storage." + service + "-endpoint";
         String endpoint = settings.optionalText(name);
         if (endpoint.isEmpty()) {

@@ -1,4 +1,4 @@
-package io.asynctablequery;
+package io.asynctablequery.storage;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
