@@ -11,6 +11,7 @@ import com.azure.storage.queue.QueueClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.query.DayRange;
+import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.TableJobRepository;
 import io.asynctablequery.support.AppProcess;
@@ -192,8 +193,8 @@ class DistributedModeIT {
         tables.createTableIfNotExists("jobs" + suffix); // as an instance's start-up does
         JobStore store = new JobStore(new DefaultCamelContext(), new TableJobRepository(tables, "jobs" + suffix, Duration.ofSeconds(5)),
                 10, Duration.ofHours(1), Clock.systemUTC());
-        Job job = store.submit(new DayRange(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)), null, null)
-                .orElseThrow().job();
+        Job job = store.submit(new JobRequest(new DayRange(LocalDate.of(2021, 3, 1), LocalDate.of(2021, 3, 2)),
+                false, null, null, null, null)).orElseThrow().job();
         QueueClient queue = new QueueClientBuilder().connectionString(azurite.connectionString())
                 .queueName("jobs-" + suffix).buildClient();
         queue.createIfNotExists();

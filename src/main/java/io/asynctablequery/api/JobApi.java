@@ -3,6 +3,7 @@ package io.asynctablequery.api;
 import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
+import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.JobTicket;
 import io.asynctablequery.jobs.JobStore.Submission;
@@ -48,8 +49,8 @@ public class JobApi {
             throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
                     + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
-        Submission submission = store.submit(request.input(), request.fresh(), request.idempotencyKey(), caller.owner(),
-                        request.callbackUrl(), links.base(exchange))
+        Submission submission = store.submit(new JobRequest(request.input(), request.fresh(), caller.owner(),
+                        request.idempotencyKey(), request.callbackUrl(), links.base(exchange)))
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
         if (!submission.created() && !(submission.job().input().equals(request.input())

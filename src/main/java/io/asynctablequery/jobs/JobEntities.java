@@ -59,33 +59,36 @@ final class JobEntities {
     }
 
     static Job toJob(TableEntity entity) {
-        String errorCode = text(entity, "ErrorCode");
-        Number retryAttempts = number(entity, "RetryAttempts");
-        return new Job(text(entity, "JobId"),
+        JobRequest request = new JobRequest(
                 new DayRange(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
-                JobStatus.valueOf(text(entity, STATUS)),
-                new Progress(number(entity, "PartitionsTotal").intValue(), number(entity, "PartitionsDone").intValue(),
-                        number(entity, "EntitiesScanned").longValue(), number(entity, "EntitiesSkipped").longValue(),
-                        retryAttempts == null ? null
-                                : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode")),
-                        number(entity, "PartitionsFromSummaries") == null ? 0
-                                : number(entity, "PartitionsFromSummaries").intValue()),
-                number(entity, "Result") == null ? null : number(entity, "Result").longValue(),
-                errorCode == null ? null : new JobError(errorCode, text(entity, "ErrorMessage")),
-                text(entity, "Reason"),
-                text(entity, "IdempotencyKey"),
-                text(entity, OWNER),
-                text(entity, "CallbackUrl"),
-                text(entity, "LinkBase"),
-                text(entity, "CallbackStatus") == null ? null : new CallbackDelivery(text(entity, "CallbackStatus"),
-                        number(entity, "CallbackAttempts").intValue(),
+                Boolean.TRUE.equals(entity.getProperty("Fresh")), text(entity, OWNER), text(entity, "IdempotencyKey"),
+                text(entity, "CallbackUrl"), text(entity, "LinkBase"));
+        Number retryAttempts = number(entity, "RetryAttempts");
+        Progress progress = new Progress(number(entity, "PartitionsTotal").intValue(),
+                number(entity, "PartitionsDone").intValue(), number(entity, "EntitiesScanned").longValue(),
+                number(entity, "EntitiesSkipped").longValue(), retryAttempts == null ? null
+                        : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode")),
+                number(entity, "PartitionsFromSummaries") == null ? 0
+                        : number(entity, "PartitionsFromSummaries").intValue());
+        JobState state = new JobState(JobStatus.valueOf(text(entity, STATUS)), progress, outcome(entity),
+                instant(entity, CREATED_TIME), instant(entity, "StartedTime"), instant(entity, "LastUpdatedTime"));
+        CallbackDelivery callback = text(entity, "CallbackStatus") == null ? null
+                : new CallbackDelivery(text(entity, "CallbackStatus"), number(entity, "CallbackAttempts").intValue(),
                         number(entity, "CallbackStatusCode") == null ? null
                                 : number(entity, "CallbackStatusCode").intValue(),
-                        instant(entity, "CallbackTime")),
-                instant(entity, CREATED_TIME),
-                instant(entity, "StartedTime"),
-                instant(entity, "LastUpdatedTime"),
-                Boolean.TRUE.equals(entity.getProperty("Fresh")));
+                        instant(entity, "CallbackTime"));
+        return new Job(text(entity, "JobId"), request, state, callback);
+    }
+
+    /** The count, the failure or the reason, as the columns a finished job has. */
+    private static JobOutcome outcome(TableEntity entity) {
+        if (number(entity, "Result") != null) {
+            return new JobOutcome.Count(number(entity, "Result").longValue());
+        }
+        if (text(entity, "ErrorCode") != null) {
+            return new JobOutcome.Failure(new JobError(text(entity, "ErrorCode"), text(entity, "ErrorMessage")));
+        }
+        return text(entity, "Reason") == null ? null : new JobOutcome.Termination(text(entity, "Reason"));
     }
 
     /** The OData literal of a text, for filters: quotes doubled, so a value never leaves its string. */

@@ -1,6 +1,5 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.query.DayRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,23 +85,13 @@ public class JobStore {
     }
 
     /**
-     * Creates a Pending job of {@code owner}, or returns the job the owner's idempotency key already names
-     * (keys are scoped per owner: two callers' equal keys name two jobs).
+     * Creates a Pending job, or returns the job its owner's idempotency key already names (keys are scoped per
+     * owner: two callers' equal keys name two jobs).
      *
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
-    public Optional<Submission> submit(DayRange input, String idempotencyKey, String owner) {
-        return submit(input, false, idempotencyKey, owner, null, null);
-    }
-
-    /**
-     * As above, with the URL its webhook goes to when it finishes, and the scheme and host of the submit's links
-     * (its webhook's {@code source} starts with them); {@code fresh}: read every day from the table.
-     */
-    public Optional<Submission> submit(DayRange input, boolean fresh, String idempotencyKey, String owner,
-                                       String callbackUrl, String linkBase) {
-        return submitScoped(input, fresh, idempotencyKey == null || owner == null ? idempotencyKey
-                : owner + "\n" + idempotencyKey, owner, callbackUrl, linkBase);
+    public Optional<Submission> submit(JobRequest request) {
+        return submitStored(request.asStored());
     }
 
     /** Unfinished jobs of one owner. */
@@ -110,9 +99,9 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitScoped(DayRange input, boolean fresh, String idempotencyKey, String owner,
-                                              String callbackUrl, String linkBase) {
+    private Optional<Submission> submitStored(JobRequest request) {
         String id = JobIds.next();
+        String idempotencyKey = request.idempotencyKey();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
             if (named.isPresent()) {
@@ -121,7 +110,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitScoped(input, fresh, idempotencyKey, owner, callbackUrl, linkBase);
+                return submitStored(request);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -130,8 +119,7 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, input, fresh, idempotencyKey, owner, callbackUrl, callbackUrl == null ? null : linkBase,
-                now());
+        Job job = Job.pending(id, request, now());
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {

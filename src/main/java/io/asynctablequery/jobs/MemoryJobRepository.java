@@ -16,8 +16,15 @@ import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 /** The jobs of one process: Camel's {@link MemoryAggregationRepository} with optimistic locking. */
 public class MemoryJobRepository extends MemoryAggregationRepository implements JobRepository {
 
-    private static final Comparator<Job> NEWEST_FIRST =
-            Comparator.comparing(Job::createdTime).thenComparing(Job::id).reversed();
+    /** Where a listing's page stops: the creation time and id of its last job, newest first. */
+    private record Cursor(Instant createdTime, String id) {
+        static Cursor of(Job job) {
+            return new Cursor(job.createdTime(), job.id());
+        }
+    }
+
+    private static final Comparator<Cursor> NEWEST_FIRST =
+            Comparator.comparing(Cursor::createdTime).thenComparing(Cursor::id).reversed();
 
     private final ConcurrentHashMap<String, String> jobIdByIdempotencyKey = new ConcurrentHashMap<>();
     private final AtomicInteger unfinished = new AtomicInteger();
@@ -70,18 +77,18 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
 
     @Override
     public JobPage list(JobQuery query) {
-        Job after = cursor(query.continuationToken());
+        Cursor after = cursor(query.continuationToken());
         List<Job> matching = new ArrayList<>();
         for (Job job : all()) {
             if (query.statuses().contains(job.status())
                     && (query.owner() == null || query.owner().equals(job.owner()))
                     && (query.createdFrom() == null || !job.createdTime().isBefore(query.createdFrom()))
                     && (query.createdTo() == null || !job.createdTime().isAfter(query.createdTo()))
-                    && (after == null || NEWEST_FIRST.compare(job, after) > 0)) {
+                    && (after == null || NEWEST_FIRST.compare(Cursor.of(job), after) > 0)) {
                 matching.add(job);
             }
         }
-        matching.sort(NEWEST_FIRST);
+        matching.sort(Comparator.comparing(Cursor::of, NEWEST_FIRST));
         if (matching.size() <= query.top()) {
             return new JobPage(matching, null);
         }
@@ -110,15 +117,14 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Job cursor(String token) {
+    private static Cursor cursor(String token) {
         if (token == null || token.isBlank()) {
             return null;
         }
         try {
             String key = new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8);
             String[] parts = key.split("\\|", 2);
-            return new Job(parts[1], null, null, null, null, null, null, null, null, null, null, null, Instant.parse(parts[0]),
-                    null, null, false);
+            return new Cursor(Instant.parse(parts[0]), parts[1]);
         } catch (RuntimeException e) {
             throw new InvalidContinuationTokenException();
         }

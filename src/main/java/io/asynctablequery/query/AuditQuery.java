@@ -67,14 +67,9 @@ public class AuditQuery {
      * @param service         a client without retries of its own: a failing page is retried here, from its
      *                        continuation token, for up to {@code outageTolerance}
      * @param outageTolerance how long one page may keep failing with a passing storage failure
+     * @param summarisedDays  answers the days it can and is left the days a scan reads whole
+     *                        ({@link SummarisedDays#NONE}: summaries off)
      */
-    public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
-                      int concurrency, int parallelism, int sliceDays, Duration outageTolerance) {
-        this(service, tableName, distinctProperty, requiredProperty, concurrency, parallelism, sliceDays,
-                outageTolerance, SummarisedDays.NONE);
-    }
-
-    /** As above, answering the days it can from {@code summarisedDays} and leaving it the days it reads whole. */
     public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
                       int concurrency, int parallelism, int sliceDays, Duration outageTolerance,
                       SummarisedDays summarisedDays) {
@@ -93,11 +88,6 @@ public class AuditQuery {
         this.parallelism = parallelism;
         this.summarisedDays = summarisedDays;
         this.scanThreads = Executors.newCachedThreadPool(DaemonThreads.named("audit-scan"));
-    }
-
-    /** Counts the distinct values in the range, answering the days it can from their summaries. */
-    public ScanResult countDistinct(DayRange input, Instant deadline, ScanListener listener) {
-        return countDistinct(input, false, deadline, listener);
     }
 
     /**

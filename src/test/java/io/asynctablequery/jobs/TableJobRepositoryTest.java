@@ -50,7 +50,7 @@ class TableJobRepositoryTest {
 
     @Test
     void aJobReadsBackWithEveryField() {
-        Job job = store.submit(INPUT, "key-1", null).orElseThrow().job();
+        Job job = submit("key-1", null).orElseThrow().job();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store.update(job.id(), pending -> pending.running(now));
         store.update(job.id(), running -> running.completed(42, new Progress(31, 31, 1000, 7), now));
@@ -66,14 +66,14 @@ class TableJobRepositoryTest {
         assertEquals(job.createdTime(), read.createdTime());
         assertEquals(now, read.startedTime());
         assertEquals(now, read.lastUpdatedTime());
-        Job failed = store.update(store.submit(INPUT, null, null).orElseThrow().job().id(),
+        Job failed = store.update(submit(null, null).orElseThrow().job().id(),
                 j -> j.failed(new JobError("Timeout", "too slow"), now)).orElseThrow().after();
         assertEquals(new JobError("Timeout", "too slow"), store.find(failed.id()).orElseThrow().error());
     }
 
     @Test
     void aWriteFromAStaleReadIsRefused() {
-        Job job = store.submit(INPUT, null, null).orElseThrow().job();
+        Job job = submit(null, null).orElseThrow().job();
         Exchange first = repository.get(camel, job.id());
         Exchange second = repository.get(camel, job.id());
         repository.add(camel, job.id(), first, exchange(job.running(Instant.now())));
@@ -87,7 +87,7 @@ class TableJobRepositoryTest {
 
     @Test
     void concurrentUpdatesOfOneJobLoseNothing() throws Exception {
-        Job job = store.submit(INPUT, null, null).orElseThrow().job();
+        Job job = submit(null, null).orElseThrow().job();
         int writers = 2;
         int updatesEach = 15;
         CyclicBarrier start = new CyclicBarrier(writers);
@@ -109,7 +109,7 @@ class TableJobRepositoryTest {
     @Test
     void aTerminateRacingACompletionLeavesExactlyOneTerminalState() throws Exception {
         for (int round = 0; round < 5; round++) {
-            Job job = store.submit(INPUT, null, null).orElseThrow().job();
+            Job job = submit(null, null).orElseThrow().job();
             store.update(job.id(), pending -> pending.running(Instant.now()));
             CyclicBarrier start = new CyclicBarrier(2);
             CompletableFuture<JobStore.Change> complete = CompletableFuture.supplyAsync(() -> {
@@ -134,7 +134,7 @@ class TableJobRepositoryTest {
     void theListIsNewestFirstWithServerSideFiltersAndTheTableContinuationToken() {
         List<String> newestFirst = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            newestFirst.add(0, store.submit(INPUT, null, null).orElseThrow().job().id());
+            newestFirst.add(0, submit(null, null).orElseThrow().job().id());
             sleepAMillisecond();
         }
         String finished = newestFirst.get(2);
@@ -160,22 +160,22 @@ class TableJobRepositoryTest {
 
     @Test
     void anIdempotencyKeyNamesOneJobUntilItIsPurged() {
-        Job job = store.submit(INPUT, "same", null).orElseThrow().job();
-        JobStore.Submission again = store.submit(INPUT, "same", null).orElseThrow();
+        Job job = submit("same", null).orElseThrow().job();
+        JobStore.Submission again = submit("same", null).orElseThrow();
 
         assertEquals(job.id(), again.job().id());
         assertTrue(!again.created());
         store.terminate(job.id(), "done");
         assertEquals(JobStore.PurgeOutcome.PURGED, store.purge(job.id()));
         assertNull(repository.get(camel, job.id()));
-        assertTrue(store.submit(INPUT, "same", null).orElseThrow().created(), "a purged job frees its key");
+        assertTrue(submit("same", null).orElseThrow().created(), "a purged job frees its key");
         assertEquals(Optional.empty(), store.find(job.id()));
     }
 
     @Test
     void keysAreTheJobIds() {
-        Job a = store.submit(INPUT, null, null).orElseThrow().job();
-        Job b = store.submit(INPUT, "k", null).orElseThrow().job();
+        Job a = submit(null, null).orElseThrow().job();
+        Job b = submit("k", null).orElseThrow().job();
 
         assertEquals(java.util.Set.of(a.id(), b.id()), repository.getKeys());
         assertEquals(2, repository.countUnfinished());
@@ -193,8 +193,8 @@ class TableJobRepositoryTest {
     void listingsAndCountsOfOneOwnerAreFilteredServerSideAndKeysAreScopedPerOwner() {
         List<String> alices = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            alices.add(0, store.submit(INPUT, null, "alice").orElseThrow().job().id());
-            store.submit(INPUT, null, "bob'); or ('1'='1").orElseThrow();
+            alices.add(0, submit(null, "alice").orElseThrow().job().id());
+            submit(null, "bob'); or ('1'='1").orElseThrow();
             sleepAMillisecond();
         }
         List<String> listed = new ArrayList<>();
@@ -209,8 +209,8 @@ class TableJobRepositoryTest {
         assertEquals(5, store.countUnfinished("alice"));
         assertEquals(5, store.countUnfinished("bob'); or ('1'='1"));
 
-        Job alicesKeyed = store.submit(INPUT, "same", "alice").orElseThrow().job();
-        JobStore.Submission bobsKeyed = store.submit(INPUT, "same", "bob").orElseThrow();
+        Job alicesKeyed = submit("same", "alice").orElseThrow().job();
+        JobStore.Submission bobsKeyed = submit("same", "bob").orElseThrow();
         assertTrue(bobsKeyed.created());
         assertNotEquals(alicesKeyed.id(), bobsKeyed.job().id());
         assertEquals("alice", store.find(alicesKeyed.id()).orElseThrow().owner());
@@ -229,5 +229,10 @@ class TableJobRepositoryTest {
         while (System.currentTimeMillis() == start) {
             Thread.onSpinWait(); // creation times must differ for the order to be defined
         }
+    }
+
+    /** A submit of {@code INPUT} by {@code owner} (null: anonymous) with an idempotency key (or null). */
+    private Optional<JobStore.Submission> submit(String idempotencyKey, String owner) {
+        return store.submit(new JobRequest(INPUT, false, owner, idempotencyKey, null, null));
     }
 }

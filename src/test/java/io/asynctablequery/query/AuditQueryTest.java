@@ -46,7 +46,8 @@ class AuditQueryTest {
     }
 
     private AuditQuery query(int parallelism) {
-        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, 16, parallelism, 7, Duration.ofSeconds(10));
+        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, 16, parallelism, 7,
+                Duration.ofSeconds(10), SummarisedDays.NONE);
     }
 
     private static DayRange june() {
@@ -58,7 +59,7 @@ class AuditQueryTest {
         long expected = rows.expectedCount("2023-06-01", "2023-06-30");
         for (int parallelism : new int[] {1, 3, 16}) {
             List<Progress> reports = new ArrayList<>();
-            ScanResult result = query(parallelism).countDistinct(june(), Instant.now().plusSeconds(60),
+            ScanResult result = query(parallelism).countDistinct(june(), false, Instant.now().plusSeconds(60),
                     listener(() -> false, reports));
 
             assertEquals(expected, result.distinctCount(), "parallelism " + parallelism);
@@ -77,7 +78,7 @@ class AuditQueryTest {
         DayRange bigDayOnly = new DayRange(LocalDate.parse(BIG_DAY), LocalDate.parse(BIG_DAY));
 
         // The first check lets the scan start; every later one (after each page) says stop.
-        ScanResult result = query(1).countDistinct(bigDayOnly, Instant.now().plusSeconds(60),
+        ScanResult result = query(1).countDistinct(bigDayOnly, false, Instant.now().plusSeconds(60),
                 listener(() -> checks.incrementAndGet() > 1, new ArrayList<>()));
 
         assertTrue(result.stopped());
@@ -91,7 +92,7 @@ class AuditQueryTest {
     void aScanStillRunningAtItsDeadlineFailsWithTimeout() {
         ScanFailedException failure;
         try (Azurite.Paused frozen = azurite.pause()) {
-            failure = assertThrows(ScanFailedException.class, () -> query(2).countDistinct(june(),
+            failure = assertThrows(ScanFailedException.class, () -> query(2).countDistinct(june(), false,
                     Instant.now().plusMillis(300), listener(() -> false, new ArrayList<>())));
         }
         assertEquals(JobError.TIMEOUT, failure.code());

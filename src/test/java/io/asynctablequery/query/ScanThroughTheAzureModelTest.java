@@ -60,7 +60,7 @@ class ScanThroughTheAzureModelTest {
                 .connectionString(azurite.connectionString(proxy.port(), azurite.queuePort()))
                 .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(0))).buildClient();
         return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, concurrency, 16, 3,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), SummarisedDays.NONE);
     }
 
     private static DayRange all() {
@@ -72,7 +72,7 @@ class ScanThroughTheAzureModelTest {
     }
 
     private static ScanResult scan(AuditQuery query) {
-        return query.countDistinct(all(), Instant.now().plusSeconds(60), new ScanListener() {
+        return query.countDistinct(all(), false, Instant.now().plusSeconds(60), new ScanListener() {
             @Override
             public void onProgress(Progress progress) {
             }

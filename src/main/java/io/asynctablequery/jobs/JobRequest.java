@@ -1,0 +1,25 @@
+package io.asynctablequery.jobs;
+
+import io.asynctablequery.query.DayRange;
+
+/**
+ * What a submit fixes for the whole life of a job.
+ *
+ * @param input          the day range to count
+ * @param fresh          {@code fresh=true}: every day read from the table, none from its summary
+ * @param owner          who submitted it (a key's name or a token's oid); null when the API is anonymous
+ * @param idempotencyKey the submit's {@code Idempotency-Key}; as the store keeps it, scoped to its owner
+ * @param callbackUrl    where its webhook goes when it finishes; null for none
+ * @param linkBase       scheme and host of the submit request's links, kept for its webhook's {@code source};
+ *                       null without a callback
+ */
+public record JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
+                         String linkBase) {
+
+    /** As the store keeps it: the key scoped to the owner (two callers' equal keys name two jobs), no link base
+     * without a callback. */
+    JobRequest asStored() {
+        return new JobRequest(input, fresh, owner, idempotencyKey == null || owner == null ? idempotencyKey
+                : owner + "\n" + idempotencyKey, callbackUrl, callbackUrl == null ? null : linkBase);
+    }
+}
