@@ -2,6 +2,7 @@ package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.JobWatchers;
+import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.json.Json;
 import io.asynctablequery.monitor.MonitorPage;
 import io.asynctablequery.settings.Settings;
@@ -41,8 +42,8 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("submitRequests", new SubmitRequests(dateRanges, callbacks));
         registry.bind("summaryApi", new SummaryApi(dateRanges,
                 registry.lookupByNameAndType("summaryBlobs", SummaryBlobs.class)));
-        registry.bind("jobApi", new JobApi(store, retryAfter, settings.number("jobs.max-pending-per-caller", 0),
-                links));
+        registry.bind("jobApi", new JobApi(store, registry.lookupByNameAndType("instanceShutdown", Shutdown.class),
+                retryAfter, settings.number("jobs.max-pending-per-caller", 0), links));
         registry.bind("jobListing", new JobListing(store));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("eventStream", new EventStream(watchers, retryAfter));

@@ -5,6 +5,7 @@ import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.jobs.JobTicket;
 import io.asynctablequery.jobs.JobStore.Submission;
 import java.util.Map;
@@ -20,13 +21,15 @@ public class JobApi {
     public static final String TICKET = "ticket";
 
     private final JobStore store;
+    private final Shutdown shutdown;
     private final int retryAfterSeconds;
     private final int maxPendingPerCaller;
     private final Links links;
 
     /** @param maxPendingPerCaller unfinished jobs a submitter may have ({@code jobs.max-pending-per-caller}; 0: no limit) */
-    public JobApi(JobStore store, int retryAfterSeconds, int maxPendingPerCaller, Links links) {
+    public JobApi(JobStore store, Shutdown shutdown, int retryAfterSeconds, int maxPendingPerCaller, Links links) {
         this.store = store;
+        this.shutdown = shutdown;
         this.links = links;
         this.retryAfterSeconds = retryAfterSeconds;
         this.maxPendingPerCaller = maxPendingPerCaller;
@@ -39,7 +42,7 @@ public class JobApi {
      * @return whether this call created the job (then it must be queued)
      */
     public boolean submit(SubmitRequest request, Exchange exchange) {
-        if (!store.accepting()) {
+        if (!shutdown.accepting()) {
             throw new ApiException(503, "The instance is stopping; submit the job again.",
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }

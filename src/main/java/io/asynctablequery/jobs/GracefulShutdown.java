@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a stopping instance ({@code SIGTERM}) does with its jobs. Camel's shutdown strategy stops the
+ * What a stopping instance ({@code SIGTERM}) does with its jobs, moving the {@link Shutdown} state on. Camel's shutdown strategy stops the
  * consumers (no new job is taken) and waits for the exchanges in flight; meanwhile this:
  * <ol>
  *   <li>refuses new submits (503 with Retry-After);</li>
@@ -28,16 +28,16 @@ public class GracefulShutdown extends EventNotifierSupport {
     /** The most time the hand-back's writes get, whatever {@code api.storage-timeout}: exit within grace + 10 s. */
     static final Duration MOST_HAND_BACK_TIME = Duration.ofSeconds(7);
 
-    private final JobStore store;
+    private final Shutdown shutdown;
     private final JobRunner runner;
     private final JobWatchers watchers;
     private final Duration grace;
     private final Duration handBackTime;
 
     /** @param storageTimeout {@code api.storage-timeout}, the deadline of the hand-back's writes */
-    public GracefulShutdown(JobStore store, JobRunner runner, JobWatchers watchers, Duration grace,
+    public GracefulShutdown(Shutdown shutdown, JobRunner runner, JobWatchers watchers, Duration grace,
                             Duration storageTimeout) {
-        this.store = store;
+        this.shutdown = shutdown;
         this.runner = runner;
         this.watchers = watchers;
         this.grace = grace;
@@ -56,7 +56,7 @@ public class GracefulShutdown extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
-        store.stopAccepting();
+        shutdown.stopAccepting();
         Thread handOver = new Thread(this::handOver, "graceful-shutdown");
         handOver.setDaemon(true);
         handOver.start(); // the shutdown strategy goes on meanwhile: it stops the consumers

@@ -3,6 +3,7 @@ package io.asynctablequery.jobs;
 import io.asynctablequery.query.DayRange;
 import io.asynctablequery.query.Progress;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * One audit query job, as kept in the job store: what its submit fixed, where it is, and how its webhook's
@@ -46,6 +47,11 @@ public record Job(String id, JobRequest request, JobState state, CallbackDeliver
     /** The webhook's delivery outcome; not a change of the job itself, so its last update time stays. */
     public Job withCallback(CallbackDelivery delivery) {
         return new Job(id, request, state, delivery);
+    }
+
+    /** Whether this job is still the run that {@code claimed} began: Running, and not claimed again since. */
+    public boolean sameRunAs(Job claimed) {
+        return status() == JobStatus.Running && Objects.equals(startedTime(), claimed.startedTime());
     }
 
     private Job with(JobState next) {

@@ -1,9 +1,7 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.query.Progress;
 import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.query.ScanFailedException;
-import io.asynctablequery.query.ScanListener;
 import io.asynctablequery.query.ScanResult;
 import io.asynctablequery.storage.BackOff;
 import io.asynctablequery.storage.StorageDeadline;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -21,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker bean: claims a job, runs the audit query for it and writes the outcome. A job that was
- * terminated or purged before a worker took it is dropped; one terminated while it runs stops within a
- * page of results (or the store's check interval) and keeps its Terminated state.
+ * The worker bean, in the three steps {@code worker.camel.yaml} names: {@link #claim} a job, {@link #count} its
+ * range, {@link #record} the outcome. A job that was terminated or purged before a worker took it is dropped; one
+ * terminated while it runs stops within a page of results (or the store's check interval) and keeps its
+ * Terminated state.
  *
  * <p>With a queue that redelivers ({@code redelivered = true}), a delivery after the first may take over a
  * Running job (its worker died) and run it from the start; an unexpected failure is thrown back so the
@@ -33,105 +31,146 @@ import org.slf4j.LoggerFactory;
 public class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-    private volatile boolean resumed;
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final JobStore store;
     private final AuditQuery query;
+    private final Shutdown shutdown;
     private final Duration timeout;
     private final Duration stopCheckInterval;
     private final boolean failuresRedelivered;
     private final boolean sharedStore;
     private final Duration outageTolerance;
-    private volatile boolean handingBack;
-    private volatile long handBackDeadline; // System.nanoTime() by which hand-back writes give up
-    private int running;
     private final Set<String> runningHere = new HashSet<>();
-    private final Instant startedAt;
+    private int running; // runs here: a job taken over here again while its first run ends counts twice
 
     /**
-     * @param stopCheckInterval how often a running scan re-reads its job to see a terminate (zero: every page)
+     * @param stopCheckInterval   how often a running scan re-reads its job to see a terminate (zero: every page)
      * @param failuresRedelivered whether the queue delivers a message again when its worker fails
      */
-    public JobRunner(JobStore store, AuditQuery query, Duration timeout, Duration stopCheckInterval,
-                     boolean failuresRedelivered, boolean sharedStore, Duration outageTolerance) {
-        this.sharedStore = sharedStore;
-        this.outageTolerance = outageTolerance;
+    public JobRunner(JobStore store, AuditQuery query, Shutdown shutdown, Duration timeout,
+                     Duration stopCheckInterval, boolean failuresRedelivered, boolean sharedStore,
+                     Duration outageTolerance) {
         this.store = store;
         this.query = query;
+        this.shutdown = shutdown;
         this.timeout = timeout;
         this.stopCheckInterval = stopCheckInterval;
         this.failuresRedelivered = failuresRedelivered;
-        this.startedAt = store.now();
+        this.sharedStore = sharedStore;
+        this.outageTolerance = outageTolerance;
     }
 
     /**
-     * Runs the job a ticket names.
+     * Pending to Running, counted as running here until {@link #record}. A redelivery may also take over a Running
+     * job, whose worker died: the queue shows a message again only when no live worker holds it.
      *
      * @param delivery the how-many-th delivery of the ticket's queue message (null: the first, e.g. SEDA)
+     * @return the claimed job; null when it is not to be run (finished, purged, running elsewhere) or the instance
+     *         is handing its jobs back (a job taken then is left as it is, for another instance or a restart)
      */
-    public void run(JobTicket ticket, Integer delivery) {
-        int attempt = delivery == null ? 1 : delivery;
+    public Job claim(JobTicket ticket, Integer delivery) {
         if (ticket.id() == null) {
             throw new IllegalArgumentException("The message is not a job ticket");
         }
-        if (handingBack) { // taken while stopping: not started, left as it is for another instance or a restart
-            if (failuresRedelivered) {
-                throw new JobHandedBackException(ticket.id(), handBackDeadline);
-            }
-            return;
+        if (shutdown.handingBack()) {
+            return null;
         }
-        Job job = claim(ticket, attempt);
+        int attempt = delivery == null ? 1 : delivery;
+        Job job = store.update(ticket.id(), current -> {
+            if (!ticket.matches(current)) {
+                throw new IllegalStateException("Message for job " + ticket.id() + " does not match the job");
+            }
+            boolean takeOver = current.status() == JobStatus.Running && attempt > 1 && failuresRedelivered;
+            return current.status() == JobStatus.Pending || takeOver ? current.running(store.now()) : current;
+        }).filter(JobStore.Change::changed).map(JobStore.Change::after).orElse(null);
         if (job == null) {
             LOG.debug("Job {} is not to be run (finished, purged or running elsewhere); dropped", ticket.id());
-            return;
+        } else {
+            started(job.id());
         }
-        Instant deadline = job.startedTime().plus(timeout);
-        boolean rethrown = false;
-        boolean handingBackNow = false;
-        started(job.id());
+        return job;
+    }
+
+    /** Runs the claimed job's scan until it ends, fails, or is stopped; null without a job. */
+    public ScanOutcome count(Job job) {
+        if (job == null) {
+            return null;
+        }
+        Instant deadline = deadline(job);
         try {
-            ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline, new Listener(job, deadline));
-            if (!scan.stopped()) {
-                finish(job, running -> running.completed(scan.distinctCount(), scan.progress(), store.now()));
-            } else if (!store.now().isBefore(deadline)) {
-                finish(job, running -> running.failed(timedOut(), store.now()));
-            } else if (handingBack) {
-                handingBackNow = true;
-                handBack(job);
-            } // else: terminated or purged meanwhile, and that state stays
+            ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline,
+                    new JobScanListener(store, shutdown, job, deadline, stopCheckInterval));
+            return scan.stopped() ? new ScanOutcome.Stopped() : new ScanOutcome.Counted(scan);
         } catch (ScanFailedException e) {
-            JobError error = JobError.TIMEOUT.equals(e.code()) ? timedOut() : new JobError(e.code(), e.getMessage());
-            finish(job, running -> running.failed(error, store.now()));
-        } catch (RuntimeException e) {
-            LOG.error("Job {} failed its worker (delivery {})", job.id(), attempt, e);
-            rethrown = failuresRedelivered;
-            if (rethrown) {
-                throw e;
+            return new ScanOutcome.Failed(JobError.TIMEOUT.equals(e.code()) ? timedOut()
+                    : new JobError(e.code(), e.getMessage()));
+        } catch (RuntimeException | Error e) {
+            return new ScanOutcome.Crashed(e);
+        }
+    }
+
+    /**
+     * Writes the outcome of the job's run: Completed, Failed (its error, or a timeout), or, when the instance is
+     * handing back, Pending again; a job terminated or purged meanwhile keeps that state. After it, the job no
+     * longer runs here. An unexpected failure of the worker is thrown again when the queue redelivers.
+     *
+     * @param delivery the how-many-th delivery of the ticket's queue message (null: the first)
+     * @return what the queue does with the message: {@link RunOutcome#HANDED_BACK} makes it visible at once
+     */
+    public RunOutcome record(Job job, ScanOutcome outcome, Integer delivery) {
+        if (job == null) {
+            return shutdown.handingBack() && failuresRedelivered ? RunOutcome.HANDED_BACK : RunOutcome.DONE;
+        }
+        boolean handedBack = false;
+        boolean rethrown = false;
+        try {
+            if (outcome instanceof ScanOutcome.Counted counted) {
+                finish(job, running -> running.completed(counted.result().distinctCount(),
+                        counted.result().progress(), store.now()));
+            } else if (outcome instanceof ScanOutcome.Failed failed) {
+                finish(job, running -> running.failed(failed.error(), store.now()));
+            } else if (outcome instanceof ScanOutcome.Stopped) {
+                if (!store.now().isBefore(deadline(job))) {
+                    finish(job, running -> running.failed(timedOut(), store.now()));
+                } else if (shutdown.handingBack()) {
+                    handedBack = true;
+                    handBack(job);
+                } // else: terminated or purged meanwhile, and that state stays
+            } else if (outcome instanceof ScanOutcome.Crashed crashed) {
+                LOG.error("Job {} failed its worker (delivery {})", job.id(), delivery == null ? 1 : delivery,
+                        crashed.failure());
+                rethrown = failuresRedelivered;
+                if (rethrown) {
+                    throw crashed.failure() instanceof RuntimeException e ? e
+                            : new IllegalStateException(crashed.failure());
+                }
             }
         } finally {
             // whatever happened, a job this worker claimed does not stay Running; a hand-back is written once
-            if (!rethrown && !handingBackNow) {
+            if (!rethrown && !handedBack) {
                 finish(job, running -> running.failed(
                         new JobError(JobError.INTERNAL, "The job failed unexpectedly."), store.now()));
             }
             ended(job.id());
         }
-        if (handingBackNow && sharedStore && failuresRedelivered) {
-            throw new JobHandedBackException(job.id(), handBackDeadline);
-        }
+        return handedBack && sharedStore && failuresRedelivered ? RunOutcome.HANDED_BACK : RunOutcome.DONE;
     }
 
     /**
      * The instance is stopping and its grace is over: running scans are abandoned at once, their pages in
      * flight not waited for, and their jobs handed back (see {@link #handBack}) by writes that give up after
-     * {@code within}. Waits up to {@code within} for them.
+     * {@code within}. Waits up to {@code within} for them; a job kept in memory whose worker has not written its
+     * hand-back by then is failed here, so that no wait is answered with it still Running.
      */
     public void handBackRunning(Duration within) throws InterruptedException {
-        handBackDeadline = System.nanoTime() + within.toNanos();
-        handingBack = true;
+        shutdown.handBackWithin(within);
         query.abandonScans();
-        awaitIdle(within);
+        if (!awaitIdle(within) && !sharedStore) {
+            for (String id : runningIds()) {
+                store.update(id, current -> current.status() == JobStatus.Running
+                        ? current.failed(shutdown(), store.now()) : current);
+            }
+        }
     }
 
     /** Waits until no job runs here, or the time is up; true when none runs. */
@@ -144,13 +183,17 @@ public class JobRunner {
         return running == 0;
     }
 
-    private synchronized boolean isRunningHere(String id) {
-        return runningHere.contains(id);
-    }
-
     /** Jobs whose scan runs on this instance now. */
     public synchronized int running() {
         return running;
+    }
+
+    synchronized boolean isRunningHere(String id) {
+        return runningHere.contains(id);
+    }
+
+    private synchronized List<String> runningIds() {
+        return List.copyOf(runningHere);
     }
 
     private synchronized void started(String id) {
@@ -167,7 +210,7 @@ public class JobRunner {
     /**
      * A job stopped by the instance's shutdown: with a shared store it goes back to Pending, to run again
      * (from the start) on another instance or after the restart; a queue's message is then made visible at
-     * once ({@link JobHandedBackException}). A job kept only in this process's memory cannot outlive it: it
+     * once ({@link RunOutcome#HANDED_BACK}). A job kept only in this process's memory cannot outlive it: it
      * fails with code {@code Shutdown}, which its clients see in their last answer.
      */
     private void handBack(Job job) {
@@ -176,8 +219,8 @@ public class JobRunner {
             return;
         }
         try {
-            StorageDeadline.run(handBackDeadline, () -> store.update(job.id(),
-                    current -> ourRun(current, job) ? current.pending(store.now()) : current));
+            StorageDeadline.run(shutdown.handBackDeadline(), () -> store.update(job.id(),
+                    current -> current.sameRunAs(job) ? current.pending(store.now()) : current));
             LOG.info("Job {} handed back: the instance is stopping", job.id());
         } catch (RuntimeException e) {
             // Still Running in the store: a queue delivers it again (its message is not deleted), and the
@@ -185,12 +228,6 @@ public class JobRunner {
             LOG.warn("Job {} could not be handed back ({}): it runs again when its queue message reappears "
                     + "or at the next start", job.id(), StorageFailures.code(e));
         }
-    }
-
-    /** Whether the job is still the run this worker claimed (not finished, and not claimed again since). */
-    private static boolean ourRun(Job current, Job claimed) {
-        return current.status() == JobStatus.Running
-                && Objects.equals(current.startedTime(), claimed.startedTime());
     }
 
     /** Jobs kept in memory that never started when the instance stops fail with code {@code Shutdown}. */
@@ -209,20 +246,6 @@ public class JobRunner {
                 + "submit it again.");
     }
 
-    /**
-     * Pending to Running. A redelivery may also take over a Running job, whose worker died: the queue
-     * shows a message again only when no live worker holds it.
-     */
-    private Job claim(JobTicket ticket, int delivery) {
-        return store.update(ticket.id(), current -> {
-            if (!ticket.matches(current)) {
-                throw new IllegalStateException("Message for job " + ticket.id() + " does not match the job");
-            }
-            boolean takeOver = current.status() == JobStatus.Running && delivery > 1 && failuresRedelivered;
-            return current.status() == JobStatus.Pending || takeOver ? current.running(store.now()) : current;
-        }).filter(JobStore.Change::changed).map(JobStore.Change::after).orElse(null);
-    }
-
     /** The queue gave up on a job's message: the job fails, unless it finished meanwhile. */
     public void poisoned(String jobId, long deliveries, String poisonQueue) {
         if (jobId == null) {
@@ -233,32 +256,8 @@ public class JobRunner {
                         + "'."), store.now()));
     }
 
-    /**
-     * Unfinished jobs left from before this instance started, set back to Pending, to be queued again after a
-     * restart; not jobs submitted since (they are queued already), nor those this instance runs. Read once:
-     * while storage (or the identity that reaches it) does not answer, an empty list, and the next call tries
-     * again; after the first read, always empty.
-     */
-    public List<JobTicket> resumable() {
-        if (resumed) {
-            return List.of();
-        }
-        try {
-            List<JobTicket> tickets = store.unfinished().stream()
-                    .filter(job -> job.createdTime().isBefore(startedAt) && !isRunningHere(job.id()))
-                    .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
-                            && !isRunningHere(current.id()) ? current.pending(store.now()) : current)
-                            .map(JobStore.Change::after).orElse(null))
-                    .filter(job -> job != null && job.status() == JobStatus.Pending)
-                    .map(JobTicket::of)
-                    .toList();
-            resumed = true;
-            return tickets;
-        } catch (RuntimeException e) {
-            LOG.warn("The jobs unfinished before the start are not read yet ({}): trying again",
-                    StorageFailures.code(e));
-            return List.of();
-        }
+    private Instant deadline(Job job) {
+        return job.startedTime().plus(timeout);
     }
 
     private JobError timedOut() {
@@ -276,7 +275,7 @@ public class JobRunner {
         StorageRetry retry = new StorageRetry(outageTolerance, BackOff.STORAGE);
         while (true) {
             try {
-                store.update(id, current -> ourRun(current, claimed) ? outcome.apply(current) : current);
+                store.update(id, current -> current.sameRunAs(claimed) ? outcome.apply(current) : current);
                 return;
             } catch (RuntimeException e) {
                 Duration wait = retry.waitAfter(e); // throws e when it is not passing or lasted too long
@@ -289,74 +288,6 @@ public class JobRunner {
                     throw e;
                 }
             }
-        }
-    }
-
-    /** Stops the scan when the job is no longer Running or its time is up; records progress. */
-    private final class Listener implements ScanListener {
-        private final Job claimed;
-        private final String id;
-        private final Instant deadline;
-        private Instant lastStopCheck = Instant.MIN;
-        private Instant lastProgress = Instant.MIN;
-        private Progress.Retrying lastRetrying;
-
-        Listener(Job claimed, Instant deadline) {
-            this.claimed = claimed;
-            this.id = claimed.id();
-            this.deadline = deadline;
-        }
-
-        @Override
-        public boolean shouldStop() {
-            Instant now = store.now();
-            if (!now.isBefore(deadline) || handingBack) {
-                return true;
-            }
-            synchronized (this) {
-                if (now.isBefore(lastStopCheck.plus(stopCheckInterval))) {
-                    return false;
-                }
-                lastStopCheck = now;
-            }
-            try {
-                return store.find(id).map(job -> !ourRun(job, claimed)).orElse(true);
-            } catch (RuntimeException e) {
-                return false; // storage did not answer: the scan's own pages will meet the outage, and ride it out
-            }
-        }
-
-        /** Written at most once a second, but at once when the scan starts or stops waiting to retry. */
-        @Override
-        public void onProgress(Progress progress) {
-            Instant now = store.now();
-            synchronized (this) {
-                boolean retryChange = !Objects.equals(progress.retrying(), lastRetrying);
-                if (!retryChange && now.isBefore(lastProgress.plus(PROGRESS_INTERVAL))
-                        && progress.partitionsDone() > 1) {
-                    return;
-                }
-                lastProgress = now;
-                lastRetrying = progress.retrying();
-            }
-            try {
-                store.update(id, job -> progressed(job, progress));
-            } catch (RuntimeException e) {
-                LOG.debug("Progress of job {} not written: {}", id, e.toString()); // the next one will be
-            }
-        }
-
-        private Job progressed(Job job, Progress progress) {
-            if (!ourRun(job, claimed)) {
-                return job;
-            }
-            Progress shown = job.progress();
-            Progress merged = new Progress(progress.partitionsTotal(), // never backwards, whatever the order
-                    Math.max(shown.partitionsDone(), progress.partitionsDone()),
-                    Math.max(shown.entitiesScanned(), progress.entitiesScanned()),
-                    Math.max(shown.entitiesSkipped(), progress.entitiesSkipped()), progress.retrying(),
-                    Math.max(shown.partitionsFromSummaries(), progress.partitionsFromSummaries()));
-            return merged.equals(shown) ? job : job.withProgress(merged, store.now());
         }
     }
 }

@@ -59,7 +59,6 @@ public class JobStore {
     private final Clock clock;
     private final JobCleanup cleanup;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean accepting = true;
 
     public JobStore(CamelContext camelContext, JobRepository repository, int maxPending, Duration retention,
                     Clock clock) {
@@ -73,15 +72,6 @@ public class JobStore {
 
     public void addListener(Listener listener) {
         listeners.add(listener);
-    }
-
-    /** The instance is stopping: no new job is accepted. */
-    public void stopAccepting() {
-        accepting = false;
-    }
-
-    public boolean accepting() {
-        return accepting;
     }
 
     /**

@@ -16,7 +16,8 @@ import org.apache.camel.spi.Registry;
 
 /**
  * Jobs (SPEC §3, §4): the store ({@code jobStore}, in memory or in the job table), the watchers of held waits
- * ({@code jobWatchers}), the worker ({@code jobRunner}), what a stopping instance does with its jobs, and with
+ * ({@code jobWatchers}), the worker ({@code jobRunner}), the start-up resume ({@code unfinishedJobs}), what a
+ * stopping instance does with its jobs ({@code instanceShutdown}, the state everyone asks), and with
  * the Azure Storage Queue its client ({@code queueServiceClient}, which the queue component takes), the leases
  * of the messages being run and the workers' pool.
  */
@@ -47,21 +48,24 @@ public class JobsConfiguration implements CamelConfiguration {
         Duration sharedCheck = modes.sharedStore() ? SHARED_STORE_CHECK : Duration.ZERO;
         JobWatchers watchers = new JobWatchers(settings.number("api.max-waits", 0), sharedCheck, store::find);
         store.addListener(watchers);
+        Shutdown shutdown = new Shutdown();
         JobRunner runner = new JobRunner(store, registry.lookupByNameAndType("auditQuery", AuditQuery.class),
-                settings.duration("jobs.timeout"), sharedCheck, modes.queue(), modes.sharedStore(),
+                shutdown, settings.duration("jobs.timeout"), sharedCheck, modes.queue(), modes.sharedStore(),
                 settings.duration("jobs.storage-outage-tolerance"));
         registry.bind("jobStore", store);
         registry.bind("jobWatchers", watchers);
         registry.bind("jobRunner", runner);
+        registry.bind("instanceShutdown", shutdown);
+        registry.bind("unfinishedJobs", new UnfinishedJobs(store, runner));
 
-        GracefulShutdown shutdown = new GracefulShutdown(store, runner, watchers,
+        GracefulShutdown graceful = new GracefulShutdown(shutdown, runner, watchers,
                 settings.duration("jobs.shutdown-grace"), storageTimeout);
-        context.getManagementStrategy().addEventNotifier(shutdown);
+        context.getManagementStrategy().addEventNotifier(graceful);
         context.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
-        context.getShutdownStrategy().setTimeout(shutdown.total().toMillis());
+        context.getShutdownStrategy().setTimeout(graceful.total().toMillis());
 
         if (modes.queue()) {
-            bindJobQueue(context, settings, modes, setup);
+            bindJobQueue(context, settings, modes, setup, shutdown);
         }
     }
 
@@ -70,7 +74,8 @@ public class JobsConfiguration implements CamelConfiguration {
      * the leases of the messages being run, and the pool on which the consumer's {@code jobs.workers} polling
      * tasks run, one job each at a time.
      */
-    private static void bindJobQueue(CamelContext context, Settings settings, JobModes modes, StorageSetup setup) {
+    private static void bindJobQueue(CamelContext context, Settings settings, JobModes modes, StorageSetup setup,
+                                     Shutdown shutdown) {
         Registry registry = context.getRegistry();
         QueueServiceClient queues = registry.lookupByNameAndType("storageClients", StorageClients.class)
                 .queues(settings.duration("api.storage-timeout"), settings.number("azure.storage.max-retries", 0));
@@ -79,7 +84,8 @@ public class JobsConfiguration implements CamelConfiguration {
         setup.add("queue " + queueName, jobQueue::createIfNotExists);
         setup.add("queue " + queueName + "-poison", queues.getQueueClient(queueName + "-poison")::createIfNotExists);
         registry.bind("queueServiceClient", queues);
-        registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout")));
+        registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout"),
+                shutdown));
         registry.bind("queueConsumerErrors", new QueueConsumerErrors());
         if (modes.workers() > 0) {
             registry.bind("jobQueueWorkers", context.getExecutorServiceManager()

@@ -31,8 +31,10 @@ public class QueueLeases {
     private final QueueClient queue;
     private final Duration visibility;
     private final ScheduledExecutorService renewals;
+    private final Shutdown shutdown;
 
-    public QueueLeases(QueueClient queue, Duration visibility) {
+    public QueueLeases(QueueClient queue, Duration visibility, Shutdown shutdown) {
+        this.shutdown = shutdown;
         this.queue = queue;
         this.visibility = visibility;
         this.renewals = Executors.newScheduledThreadPool(1, DaemonThreads.named("queue-lease"));
@@ -63,11 +65,9 @@ public class QueueLeases {
      */
     public void handBack(Exchange exchange) {
         Lease lease = lease(exchange);
-        JobHandedBackException handedBack = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                JobHandedBackException.class);
         if (lease != null) {
             lease.stop();
-            StorageDeadline.run(handedBack.deadline(), lease::makeVisible);
+            StorageDeadline.run(shutdown.handBackDeadline(), lease::makeVisible);
         }
     }
 
