@@ -55,11 +55,22 @@ public final class FaultProxy implements AutoCloseable {
         this.model = model;
     }
 
-    /** A proxy on a free loopback port to {@code targetPort}, passing everything. */
+    /**
+     * A proxy on a free loopback port to {@code targetPort}, passing everything. A port that is taken between its
+     * check and the proxy's bind (seen once in CI) is given up for the next free one.
+     */
     public static FaultProxy to(int targetPort) {
-        FaultProxy proxy = new FaultProxy(Azurite.freePort(), targetPort, null);
-        proxy.listen();
-        return proxy;
+        for (int attempt = 1; ; attempt++) {
+            FaultProxy proxy = new FaultProxy(Azurite.freePort(), targetPort, null);
+            try {
+                proxy.listen();
+                return proxy;
+            } catch (IllegalStateException taken) {
+                if (!(taken.getCause() instanceof java.net.BindException) || attempt == 5) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     /** A proxy on {@code port} to Azurite's table endpoint on {@code targetPort} that behaves as {@code model} says. */

@@ -1,6 +1,7 @@
 package io.asynctablequery.support;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,10 +36,16 @@ public final class FreePorts {
         throw new IllegalStateException("No free port in " + START + "-" + (START + BLOCK - 1));
     }
 
+    /** Nothing listens on it, on any address or on loopback (where the tests' services listen). */
     private static boolean free(int port) {
+        return bindable(new InetSocketAddress(port))
+                && bindable(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static boolean bindable(InetSocketAddress address) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(port), 1);
+            socket.bind(address, 1);
             return true;
         } catch (IOException e) {
             return false;
