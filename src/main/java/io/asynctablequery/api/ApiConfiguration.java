@@ -7,6 +7,7 @@ import io.asynctablequery.json.Json;
 import io.asynctablequery.monitor.MonitorPage;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.summaries.SummaryBlobs;
+import io.asynctablequery.threads.ThreadPools;
 import io.asynctablequery.webhooks.CallbackPolicy;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
@@ -46,7 +47,8 @@ public class ApiConfiguration implements CamelConfiguration {
                 retryAfter, settings.number("jobs.max-pending-per-caller", 0), links));
         registry.bind("jobListing", new JobListing(store));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
-        registry.bind("eventStream", new EventStream(watchers, retryAfter));
+        registry.bind("eventStream", new EventStream(watchers, retryAfter,
+                ThreadPools.of(context).scheduled(EventStream.class, "event-stream-keep-alive")));
         registry.bind("jobResponses", new JobResponses(links, retryAfter));
         registry.bind("problemResponses", new ProblemResponses(retryAfter));
         registry.bind("openApiDocument", new OpenApiDocument());

@@ -1,13 +1,11 @@
 package io.asynctablequery.api;
 
-import io.asynctablequery.storage.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +28,13 @@ public class EventStream extends AsyncProcessorSupport {
 
     private final JobWatchers watchers;
     private final int retryAfterSeconds;
-    private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("event-stream-keep-alive"));
+    private final ScheduledExecutorService keepAlives;
 
-    public EventStream(JobWatchers watchers, int retryAfterSeconds) {
+    /** @param keepAlives writes the streams' keep-alive comments (one thread) */
+    public EventStream(JobWatchers watchers, int retryAfterSeconds, ScheduledExecutorService keepAlives) {
         this.watchers = watchers;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.keepAlives = keepAlives;
     }
 
     @Override

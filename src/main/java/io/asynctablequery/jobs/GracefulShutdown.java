@@ -57,9 +57,9 @@ public class GracefulShutdown extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         shutdown.stopAccepting();
-        Thread handOver = new Thread(this::handOver, "graceful-shutdown");
-        handOver.setDaemon(true);
-        handOver.start(); // the shutdown strategy goes on meanwhile: it stops the consumers
+        // on a thread of Camel's (named as its threads are, a daemon): the shutdown strategy goes on meanwhile,
+        // stopping the consumers
+        getCamelContext().getExecutorServiceManager().newThread("graceful-shutdown", this::handOver).start();
     }
 
     private void handOver() {

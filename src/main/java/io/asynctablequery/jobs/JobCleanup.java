@@ -1,9 +1,7 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.storage.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,11 +20,11 @@ final class JobCleanup {
             Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120));
 
     private final JobStore store;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("job-cleanup"));
+    private final ScheduledExecutorService timer;
 
-    JobCleanup(JobStore store) {
+    JobCleanup(JobStore store, ScheduledExecutorService timer) {
         this.store = store;
+        this.timer = timer;
     }
 
     void abandonLater(Job job) {

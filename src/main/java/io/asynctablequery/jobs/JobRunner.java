@@ -4,7 +4,6 @@ import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.query.ScanFailedException;
 import io.asynctablequery.query.ScanResult;
 import io.asynctablequery.storage.BackOff;
-import io.asynctablequery.storage.StorageDeadline;
 import io.asynctablequery.storage.StorageFailures;
 import io.asynctablequery.storage.StorageRetry;
 import java.time.Duration;
@@ -219,7 +218,7 @@ public class JobRunner {
             return;
         }
         try {
-            StorageDeadline.run(shutdown.handBackDeadline(), () -> store.update(job.id(),
+            shutdown.beforeHandBackDeadline(() -> store.update(job.id(),
                     current -> current.sameRunAs(job) ? current.pending(store.now()) : current));
             LOG.info("Job {} handed back: the instance is stopping", job.id());
         } catch (RuntimeException e) {

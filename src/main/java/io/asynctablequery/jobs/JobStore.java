@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public class JobStore {
         this.maxPending = maxPending;
         this.retention = retention;
         this.clock = clock;
-        this.cleanup = new JobCleanup(this);
+        this.cleanup = new JobCleanup(this, ThreadPools.of(camelContext).scheduled(JobCleanup.class, "job-cleanup"));
     }
 
     public void addListener(Listener listener) {

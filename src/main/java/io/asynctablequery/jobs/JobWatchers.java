@@ -1,13 +1,11 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.storage.DaemonThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,20 +46,23 @@ public class JobWatchers implements JobStore.Listener {
     private final Function<String, Optional<Job>> reader;
     private final ConcurrentHashMap<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger held = new AtomicInteger();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            DaemonThreads.named("job-watch-timer"));
-    /** Answers go out on threads of their own, so a finishing worker is not kept writing responses. */
-    private final ExecutorService wakeups = Executors.newFixedThreadPool(2, DaemonThreads.named("job-watch-wakeup"));
+    private final ScheduledExecutorService timers;
+    private final ExecutorService wakeups;
 
     /**
      * @param recheck how often the store is read for jobs that another instance may change (zero: never, the
      *                store is this instance's own)
      * @param reader  reads a job from the store
+     * @param timers  ends waits at their deadline and rechecks a shared store (one thread)
+     * @param wakeups answers the waits, so a finishing worker is not kept writing responses
      */
-    public JobWatchers(int maxHeld, Duration recheck, Function<String, Optional<Job>> reader) {
+    public JobWatchers(int maxHeld, Duration recheck, Function<String, Optional<Job>> reader,
+                       ScheduledExecutorService timers, ExecutorService wakeups) {
         this.maxHeld = maxHeld;
         this.recheck = recheck;
         this.reader = reader;
+        this.timers = timers;
+        this.wakeups = wakeups;
         if (!recheck.isZero()) {
             timers.scheduleWithFixedDelay(this::recheckShared, recheck.toMillis(), recheck.toMillis(),
                     TimeUnit.MILLISECONDS);

@@ -6,7 +6,9 @@ import com.azure.storage.queue.QueueServiceClient;
 import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
+import io.asynctablequery.storage.StorageDeadline;
 import io.asynctablequery.storage.StorageSetup;
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +48,12 @@ public class JobsConfiguration implements CamelConfiguration {
         JobStore store = new JobStore(context, repository, settings.number("jobs.max-pending", 1),
                 settings.duration("jobs.retention"), Clock.systemUTC());
         Duration sharedCheck = modes.sharedStore() ? SHARED_STORE_CHECK : Duration.ZERO;
-        JobWatchers watchers = new JobWatchers(settings.number("api.max-waits", 0), sharedCheck, store::find);
+        ThreadPools threads = ThreadPools.of(context);
+        JobWatchers watchers = new JobWatchers(settings.number("api.max-waits", 0), sharedCheck, store::find,
+                threads.scheduled(JobWatchers.class, "job-watch-timer"),
+                threads.fixed(JobWatchers.class, "job-watch-wakeup", 2));
         store.addListener(watchers);
-        Shutdown shutdown = new Shutdown();
+        Shutdown shutdown = new Shutdown(registry.lookupByNameAndType("storageDeadline", StorageDeadline.class));
         JobRunner runner = new JobRunner(store, registry.lookupByNameAndType("auditQuery", AuditQuery.class),
                 shutdown, settings.duration("jobs.timeout"), sharedCheck, modes.queue(), modes.sharedStore(),
                 settings.duration("jobs.storage-outage-tolerance"));
@@ -85,7 +90,7 @@ public class JobsConfiguration implements CamelConfiguration {
         setup.add("queue " + queueName + "-poison", queues.getQueueClient(queueName + "-poison")::createIfNotExists);
         registry.bind("queueServiceClient", queues);
         registry.bind("queueLeases", new QueueLeases(jobQueue, settings.duration("jobs.queue-visibility-timeout"),
-                shutdown));
+                shutdown, ThreadPools.of(context).scheduled(QueueLeases.class, "queue-lease")));
         registry.bind("queueConsumerErrors", new QueueConsumerErrors());
         if (modes.workers() > 0) {
             registry.bind("jobQueueWorkers", context.getExecutorServiceManager()

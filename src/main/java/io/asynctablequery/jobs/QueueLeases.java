@@ -1,11 +1,8 @@
 package io.asynctablequery.jobs;
 
-import io.asynctablequery.storage.DaemonThreads;
-import io.asynctablequery.storage.StorageDeadline;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +30,12 @@ public class QueueLeases {
     private final ScheduledExecutorService renewals;
     private final Shutdown shutdown;
 
-    public QueueLeases(QueueClient queue, Duration visibility, Shutdown shutdown) {
+    /** @param renewals extends the leases (one thread is enough: each extension is one short call) */
+    public QueueLeases(QueueClient queue, Duration visibility, Shutdown shutdown, ScheduledExecutorService renewals) {
         this.shutdown = shutdown;
         this.queue = queue;
         this.visibility = visibility;
-        this.renewals = Executors.newScheduledThreadPool(1, DaemonThreads.named("queue-lease"));
+        this.renewals = renewals;
     }
 
     /** Starts extending the visibility of the exchange's message. */
@@ -67,7 +65,7 @@ public class QueueLeases {
         Lease lease = lease(exchange);
         if (lease != null) {
             lease.stop();
-            StorageDeadline.run(shutdown.handBackDeadline(), lease::makeVisible);
+            shutdown.beforeHandBackDeadline(lease::makeVisible);
         }
     }
 

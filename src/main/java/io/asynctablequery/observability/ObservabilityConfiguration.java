@@ -10,6 +10,7 @@ import io.asynctablequery.jobs.JobWatchers;
 import io.asynctablequery.query.AuditQuery;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.apache.camel.CamelConfiguration;
@@ -35,7 +36,9 @@ public class ObservabilityConfiguration implements CamelConfiguration {
         Duration storageTimeout = settings.duration("api.storage-timeout");
         StorageClients storage = registry.lookupByNameAndType("storageClients", StorageClients.class);
         TableServiceClient tables = registry.lookupByNameAndType("tableServiceClient", TableServiceClient.class);
-        StorageProbes probes = new StorageProbes(storageTimeout, PROBE_CACHE, storage.credentialType())
+        ThreadPools threads = ThreadPools.of(context);
+        StorageProbes probes = new StorageProbes(storageTimeout, PROBE_CACHE, storage.credentialType(),
+                threads.cached(StorageProbes.class, "storage-probe"))
                 .table("audit-table", tables.getTableClient(settings.text("audit.table-name")));
         if (modes.sharedStore()) {
             probes.table("job-store", tables.getTableClient(settings.text("jobs.table-name")));
@@ -46,7 +49,8 @@ public class ObservabilityConfiguration implements CamelConfiguration {
             QueueClient jobQueue = registry.lookupByNameAndType("queueServiceClient", QueueServiceClient.class)
                     .getQueueClient(settings.text("jobs.queue-name"));
             probes.queue("job-queue", jobQueue);
-            pending = new QueueDepth(jobQueue, QUEUE_DEPTH_MAX_AGE, storageTimeout);
+            pending = new QueueDepth(jobQueue, QUEUE_DEPTH_MAX_AGE, storageTimeout,
+                    threads.fixed(QueueDepth.class, "queue-depth", 1));
         } else {
             pending = () -> context.getComponent("seda", SedaComponent.class).getQueues().entrySet().stream()
                     .filter(queue -> queue.getKey().endsWith("audit-jobs"))

@@ -1,13 +1,11 @@
 package io.asynctablequery.observability;
 
-import io.asynctablequery.storage.DaemonThreads;
 import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueClient;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +17,19 @@ import org.slf4j.LoggerFactory;
 public class QueueDepth implements IntSupplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueDepth.class);
-    private static final Executor READER = Executors.newSingleThreadExecutor(DaemonThreads.named("queue-depth"));
 
     private final QueueClient queue;
     private final long maxAgeNanos;
     private final Duration timeout;
+    private final Executor reader;
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile int depth;
     private volatile long readAt = Long.MIN_VALUE / 2;
 
-    public QueueDepth(QueueClient queue, Duration maxAge, Duration timeout) {
+    /** @param reader reads the count in the background (one thread is enough) */
+    public QueueDepth(QueueClient queue, Duration maxAge, Duration timeout, Executor reader) {
         this.queue = queue;
+        this.reader = reader;
         this.maxAgeNanos = maxAge.toNanos();
         this.timeout = timeout;
     }
@@ -37,7 +37,7 @@ public class QueueDepth implements IntSupplier {
     @Override
     public int getAsInt() {
         if (System.nanoTime() - readAt > maxAgeNanos && reading.compareAndSet(false, true)) {
-            READER.execute(this::read);
+            reader.execute(this::read);
         }
         return depth;
     }

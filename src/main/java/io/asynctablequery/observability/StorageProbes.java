@@ -6,7 +6,6 @@ import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.storage.queue.QueueClient;
-import io.asynctablequery.storage.DaemonThreads;
 import io.asynctablequery.storage.StorageFailures;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,13 +33,17 @@ public class StorageProbes {
     private final Duration timeout;
     private final long cacheForNanos;
     private final Map<String, Probe> probes = new LinkedHashMap<>();
-    private final ExecutorService calls = Executors.newCachedThreadPool(DaemonThreads.named("storage-probe"));
+    private final ExecutorService calls;
 
     private final String credential;
 
-    /** @param credential how the instance reaches storage ({@code azure.storage.credential-type}) */
-    public StorageProbes(Duration timeout, Duration cacheFor, String credential) {
+    /**
+     * @param credential how the instance reaches storage ({@code azure.storage.credential-type})
+     * @param calls      runs the probes (a cached pool: all of them at once)
+     */
+    public StorageProbes(Duration timeout, Duration cacheFor, String credential, ExecutorService calls) {
         this.timeout = timeout;
+        this.calls = calls;
         this.cacheForNanos = cacheFor.toNanos();
         this.credential = credential;
     }

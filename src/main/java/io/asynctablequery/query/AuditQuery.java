@@ -1,6 +1,5 @@
 package io.asynctablequery.query;
 
-import io.asynctablequery.storage.DaemonThreads;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,30 +47,25 @@ public class AuditQuery {
     private final SummarisedDays summarisedDays;
 
     /**
-     * @param service         a client without retries of its own: a failing page is retried here, from its
-     *                        continuation token, for up to {@code outageTolerance}
-     * @param outageTolerance how long one page may keep failing with a passing storage failure
-     * @param summarisedDays  answers the days it can and is left the days a scan reads whole
-     *                        ({@link SummarisedDays#NONE}: summaries off)
+     * @param service        a client without retries of its own: a failing page is retried here, from its
+     *                       continuation token, for up to {@link ScanLimits#outageTolerance}
+     * @param summarisedDays answers the days it can and is left the days a scan reads whole
+     *                       ({@link SummarisedDays#NONE}: summaries off)
+     * @param scanThreads    runs the scans and their slices (a cached pool: the limits bound how many run)
      */
     public AuditQuery(TableServiceClient service, String tableName, String distinctProperty, String requiredProperty,
-                      int concurrency, int parallelism, int sliceDays, Duration outageTolerance,
-                      SummarisedDays summarisedDays) {
-        this.outageTolerance = outageTolerance;
-        if (concurrency < 1 || parallelism < 1 || sliceDays < 1) {
-            throw new IllegalArgumentException(
-                    "audit.scan-concurrency, audit.scan-parallelism and audit.scan-slice-days must be at least 1");
-        }
-        this.instanceLanes = new Semaphore(concurrency, true);
-        this.sliceDays = sliceDays;
+                      ScanLimits limits, SummarisedDays summarisedDays, ExecutorService scanThreads) {
+        this.outageTolerance = limits.outageTolerance();
+        this.instanceLanes = new Semaphore(limits.concurrency(), true);
+        this.sliceDays = limits.sliceDays();
         this.service = service;
         this.tableName = tableName;
         this.table = service.getTableClient(tableName);
         this.distinctProperty = AuditFilter.checkPropertyName(distinctProperty, "audit.distinct-property");
         this.filter = new AuditFilter(requiredProperty);
-        this.parallelism = parallelism;
+        this.parallelism = limits.parallelism();
         this.summarisedDays = summarisedDays;
-        this.scanThreads = Executors.newCachedThreadPool(DaemonThreads.named("audit-scan"));
+        this.scanThreads = scanThreads;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.asynctablequery.query;
 
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
+import io.asynctablequery.threads.ThreadPools;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -18,11 +19,13 @@ public class QueryConfiguration implements CamelConfiguration {
         Settings settings = Settings.of(context);
         Registry registry = context.getRegistry();
         StorageClients storage = registry.lookupByNameAndType("storageClients", StorageClients.class);
+        ScanLimits limits = new ScanLimits(settings.number("audit.scan-concurrency", 1),
+                settings.number("audit.scan-parallelism", 1), settings.number("audit.scan-slice-days", 1),
+                settings.duration("jobs.storage-outage-tolerance"));
         registry.bind("auditQuery", new AuditQuery(storage.tables(settings.duration("audit.page-timeout"), 0),
                 settings.text("audit.table-name"), settings.text("audit.distinct-property"),
-                settings.text("audit.required-property"), settings.number("audit.scan-concurrency", 1),
-                settings.number("audit.scan-parallelism", 1), settings.number("audit.scan-slice-days", 1),
-                settings.duration("jobs.storage-outage-tolerance"),
-                registry.lookupByNameAndType("summarisedDays", SummarisedDays.class)));
+                settings.text("audit.required-property"), limits,
+                registry.lookupByNameAndType("summarisedDays", SummarisedDays.class),
+                ThreadPools.of(context).cached(AuditQuery.class, "audit-scan")));
     }
 }

@@ -20,7 +20,9 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -164,6 +166,8 @@ public final class StorageClients {
      * The SDK runs calls that have a timeout on its shared executor, which shuts itself down as soon as the
      * JVM begins to stop; a stopping instance still writes its jobs' hand-back then. So that executor is a
      * pool of ours (daemon threads, one per HTTP worker at most, created as needed), which the SDK leaves alone.
+     * It is the one pool not made by Camel's {@code ExecutorServiceManager}: it is the SDK's, one per JVM, set
+     * once, and must outlive any one Camel context.
      */
     private static synchronized void keepSdkCallsRunningWhileStopping(int threads) {
         SharedExecutorService shared = SharedExecutorService.getInstance();
@@ -174,7 +178,16 @@ public final class StorageClients {
 
     private static final class StoragePool extends ScheduledThreadPoolExecutor {
         StoragePool(int threads) {
-            super(threads, DaemonThreads.named("storage-call"));
+            super(threads, new ThreadFactory() {
+                private final AtomicInteger number = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable task) {
+                    Thread thread = new Thread(task, "storage-call-" + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }
+            });
             setKeepAliveTime(1, TimeUnit.MINUTES);
             allowCoreThreadTimeOut(true);
         }

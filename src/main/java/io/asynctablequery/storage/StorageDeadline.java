@@ -1,9 +1,7 @@
 package io.asynctablequery.storage;
 
-import io.asynctablequery.storage.DaemonThreads;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,9 +14,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StorageDeadline {
 
-    private static final ExecutorService CALLS = Executors.newCachedThreadPool(DaemonThreads.named("storage-deadline"));
+    private final ExecutorService calls;
 
-    private StorageDeadline() {
+    /** @param calls runs the calls (a cached pool: each call waited for has a thread of its own) */
+    public StorageDeadline(ExecutorService calls) {
+        this.calls = calls;
     }
 
     /**
@@ -27,8 +27,8 @@ public final class StorageDeadline {
      * @throws IllegalStateException with a {@link TimeoutException} as its cause when the deadline passed, or
      *                               the call's own failure
      */
-    public static void run(long deadline, Runnable call) {
-        Future<?> running = CALLS.submit(call);
+    public void run(long deadline, Runnable call) {
+        Future<?> running = calls.submit(call);
         try {
             running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -1,8 +1,11 @@
 package io.asynctablequery.storage;
 
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ public final class StorageSetup implements StartupListener {
 
     private final Map<String, Runnable> steps = new LinkedHashMap<>();
     private final String credential;
+    private final StorageDeadline deadline;
     private final Duration firstTryFor;
     private final Duration retryEvery;
 
@@ -28,8 +32,9 @@ public final class StorageSetup implements StartupListener {
      * @param firstTryFor how long the start waits for each step ({@code api.storage-timeout}); a step still
      *                    running then is tried again in the background
      */
-    public StorageSetup(String credential, Duration firstTryFor, Duration retryEvery) {
+    public StorageSetup(String credential, StorageDeadline deadline, Duration firstTryFor, Duration retryEvery) {
         this.credential = credential;
+        this.deadline = deadline;
         this.firstTryFor = firstTryFor;
         this.retryEvery = retryEvery;
     }
@@ -43,7 +48,7 @@ public final class StorageSetup implements StartupListener {
     @Override
     public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
         if (!alreadyStarted) {
-            run();
+            run(context);
         }
     }
 
@@ -52,30 +57,32 @@ public final class StorageSetup implements StartupListener {
         // set up as it starts
     }
 
-    /** Runs every step now; those storage fails are tried again on a daemon thread until they succeed. */
-    public void run() {
+    /**
+     * Runs every step now; those storage fails are tried again every {@code retryEvery} on a thread of the
+     * context's, until they succeed (or the context stops).
+     */
+    private void run(CamelContext context) {
         Map<String, String> failing = new LinkedHashMap<>();
         Map<String, Runnable> withDeadline = new LinkedHashMap<>();
         steps.forEach((what, step) -> withDeadline.put(what,
-                () -> StorageDeadline.run(System.nanoTime() + firstTryFor.toNanos(), step)));
+                () -> deadline.run(System.nanoTime() + firstTryFor.toNanos(), step)));
         runFailed(withDeadline, failing);
         if (!failing.isEmpty()) {
-            DaemonThreads.named("storage-setup").newThread(() -> retry(failing)).start();
+            ThreadPools threads = ThreadPools.of(context);
+            ScheduledExecutorService retries = threads.scheduled(StorageSetup.class, "storage-setup");
+            retries.scheduleWithFixedDelay(() -> retry(failing, () -> threads.release(retries)),
+                    retryEvery.toMillis(), retryEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void retry(Map<String, String> failing) {
-        while (!failing.isEmpty()) {
-            try {
-                Thread.sleep(retryEvery.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            Map<String, Runnable> left = new LinkedHashMap<>();
-            failing.keySet().forEach(what -> left.put(what, steps.get(what)));
-            runFailed(left, failing);
+    private void retry(Map<String, String> failing, Runnable whenDone) {
+        Map<String, Runnable> left = new LinkedHashMap<>();
+        failing.keySet().forEach(what -> left.put(what, steps.get(what)));
+        runFailed(left, failing);
+        if (failing.isEmpty()) {
+            LOG.info("Storage set up: {}", String.join(", ", steps.keySet()));
+            whenDone.run();
         }
-        LOG.info("Storage set up: {}", String.join(", ", steps.keySet()));
     }
 
     /** Runs the steps; a step that fails stays in {@code failing}, logged when its reason is new. */

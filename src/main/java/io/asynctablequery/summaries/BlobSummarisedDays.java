@@ -1,6 +1,5 @@
 package io.asynctablequery.summaries;
 
-import io.asynctablequery.storage.DaemonThreads;
 import io.asynctablequery.query.DayRange;
 import io.asynctablequery.storage.StorageFailures;
 import io.asynctablequery.query.SummarisedDays;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -48,12 +46,13 @@ public class BlobSummarisedDays implements SummarisedDays {
     private final Counter readFailures;
     private final Counter writeFailures;
 
-    public BlobSummarisedDays(SummaryBlobs blobs, Duration settledAfter, Clock clock, int parallelReads,
+    /** @param reads reads the summaries, as many at once as it has threads */
+    public BlobSummarisedDays(SummaryBlobs blobs, Duration settledAfter, Clock clock, ExecutorService reads,
                               MeterRegistry metrics) {
         this.blobs = blobs;
         this.settledAfter = settledAfter;
         this.clock = clock;
-        this.reads = Executors.newFixedThreadPool(parallelReads, DaemonThreads.named("summary-read"));
+        this.reads = reads;
         this.daysFromSummaries = days(metrics, "summary", "Days of jobs answered from their summaries");
         this.daysScanned = days(metrics, "scan", "Days of jobs read from the table while summaries are on");
         this.readFailures = failures(metrics, "read");

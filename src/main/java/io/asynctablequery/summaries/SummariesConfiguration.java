@@ -8,6 +8,7 @@ import io.asynctablequery.settings.ConfigurationException;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
 import io.asynctablequery.storage.StorageSetup;
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
@@ -50,6 +51,7 @@ public class SummariesConfiguration implements CamelConfiguration {
                 .add("blob container " + blobs.containerName(), blobs::createContainerIfMissing);
         registry.bind("summaryBlobs", blobs);
         registry.bind("summarisedDays", new BlobSummarisedDays(blobs, settings.duration("audit.summaries.settled-after"),
-                Clock.systemUTC(), settings.number("audit.scan-concurrency", 1), MetricsRegistry.of(registry)));
+                Clock.systemUTC(), ThreadPools.of(context).fixed(BlobSummarisedDays.class, "summary-read",
+                        settings.number("audit.scan-concurrency", 1)), MetricsRegistry.of(registry)));
     }
 }

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 /** The table-query bean on its own, against the real Azurite. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditQueryTest {
+
+    /** The app's pool is made by Camel's ExecutorServiceManager; the bean alone takes any pool. */
+    private static final ExecutorService SCAN_THREADS = Executors.newCachedThreadPool();
 
     private static final String TABLE = "auditquerybean";
     private static final String BIG_DAY = "2023-06-01";
@@ -46,8 +51,8 @@ class AuditQueryTest {
     }
 
     private AuditQuery query(int parallelism) {
-        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, 16, parallelism, 7,
-                Duration.ofSeconds(10), SummarisedDays.NONE);
+        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED,
+                new ScanLimits(16, parallelism, 7, Duration.ofSeconds(10)), SummarisedDays.NONE, SCAN_THREADS);
     }
 
     private static DayRange june() {

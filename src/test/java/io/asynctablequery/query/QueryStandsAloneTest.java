@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 /**
  * query/ stands on its own (its own value types for the range, the progress and the failure codes): jobs/
  * depends on query/, never the other way round, and neither does query/ know the HTTP side. It uses storage/
- * (the clients' failures and back-off) and settings/ (its wiring) only.
+ * (the clients' failures and back-off), settings/ (its wiring) and threads/ (its pool) only.
  */
 class QueryStandsAloneTest {
 
     @Test
     void noClassOfQueryImportsTheJobsOrTheApi() {
         assertTrue(PackageImports.sources("query").size() >= 5, "query sources: " + PackageImports.sources("query"));
-        assertEquals(Map.of(), PackageImports.outside("query", List.of("storage", "settings")));
+        assertEquals(Map.of(), PackageImports.outside("query", List.of("storage", "settings", "threads")));
     }
 
     @Test

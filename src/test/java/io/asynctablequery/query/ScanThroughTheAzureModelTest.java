@@ -14,6 +14,8 @@ import io.asynctablequery.support.FaultProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScanThroughTheAzureModelTest {
+
+    /** The app's pool is made by Camel's ExecutorServiceManager; the bean alone takes any pool. */
+    private static final ExecutorService SCAN_THREADS = Executors.newCachedThreadPool();
 
     private static final String TABLE = "auditmodel";
     private static final LocalDate FIRST = LocalDate.of(2024, 3, 1);
@@ -59,8 +64,8 @@ class ScanThroughTheAzureModelTest {
         TableServiceClient service = new TableServiceClientBuilder()
                 .connectionString(azurite.connectionString(proxy.port(), azurite.queuePort()))
                 .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(0))).buildClient();
-        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED, concurrency, 16, 3,
-                Duration.ofSeconds(30), SummarisedDays.NONE);
+        return new AuditQuery(service, TABLE, AuditRows.COUNTED, AuditRows.REQUIRED,
+                new ScanLimits(concurrency, 16, 3, Duration.ofSeconds(30)), SummarisedDays.NONE, SCAN_THREADS);
     }
 
     private static DayRange all() {

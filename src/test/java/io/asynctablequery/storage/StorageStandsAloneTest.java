@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 /**
  * storage/ stands on its own: the clients, their set-up, the failure classification, the call with a deadline and
  * the back-off know nothing of jobs, queries, summaries or the API that use them; only the settings they are
- * built from.
+ * built from and the thread pools they run on.
  */
 class StorageStandsAloneTest {
 
     @Test
-    void noClassOfStorageImportsAnotherPackageOfOursButTheSettings() {
+    void noClassOfStorageImportsAnotherPackageOfOursButTheSettingsAndThreads() {
         assertTrue(PackageImports.sources("storage").size() >= 6, "storage sources: "
                 + PackageImports.sources("storage"));
-        assertEquals(Map.of(), PackageImports.outside("storage", List.of("settings")));
+        assertEquals(Map.of(), PackageImports.outside("storage", List.of("settings", "threads")));
     }
 }
