@@ -40,11 +40,11 @@ public class ApiConfiguration implements CamelConfiguration {
         CallbackPolicy callbacks = new CallbackPolicy(settings.optionalText("api.callback-allowed-hosts"));
         registry.bind("callbackPolicy", callbacks);
         DateRanges dateRanges = new DateRanges(settings.number("audit.max-range-days", 1));
-        registry.bind("submitRequests", new SubmitRequests(dateRanges, callbacks));
+        registry.bind("submitRequests", new SubmitRequests(dateRanges, callbacks, links));
         registry.bind("summaryApi", new SummaryApi(dateRanges,
                 registry.lookupByNameAndType("summaryBlobs", SummaryBlobs.class)));
         registry.bind("jobApi", new JobApi(store, registry.lookupByNameAndType("instanceShutdown", Shutdown.class),
-                retryAfter, settings.number("jobs.max-pending-per-caller", 0), links));
+                retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
         registry.bind("jobListing", new JobListing(store));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("eventStream", new EventStream(watchers, retryAfter,

@@ -1,5 +1,6 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.ExchangeProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;
@@ -39,7 +40,7 @@ public class EventStream extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Job job = exchange.getProperty(LongPoll.JOB, Job.class);
+        Job job = exchange.getProperty(ExchangeProperties.JOB, Job.class);
         if (!job.status().isFinished() && !watchers.hasRoom()) {
             exchange.setException(new ApiException(503, "Too many open streams and waits; poll the status instead.",
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds))));

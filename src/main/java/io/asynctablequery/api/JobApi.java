@@ -1,15 +1,13 @@
 package io.asynctablequery.api;
 
-import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.Shutdown;
-import io.asynctablequery.jobs.JobTicket;
 import io.asynctablequery.jobs.JobStore.Submission;
 import java.util.Map;
-import org.apache.camel.Exchange;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** What the HTTP API does with jobs, and the HTTP errors it answers when it cannot. */
@@ -18,55 +16,46 @@ public class JobApi {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_REASON_LENGTH = 1000;
-    public static final String TICKET = "ticket";
 
     private final JobStore store;
     private final Shutdown shutdown;
     private final int retryAfterSeconds;
     private final int maxPendingPerCaller;
-    private final Links links;
 
     /** @param maxPendingPerCaller unfinished jobs a submitter may have ({@code jobs.max-pending-per-caller}; 0: no limit) */
-    public JobApi(JobStore store, Shutdown shutdown, int retryAfterSeconds, int maxPendingPerCaller, Links links) {
+    public JobApi(JobStore store, Shutdown shutdown, int retryAfterSeconds, int maxPendingPerCaller) {
         this.store = store;
         this.shutdown = shutdown;
-        this.links = links;
         this.retryAfterSeconds = retryAfterSeconds;
         this.maxPendingPerCaller = maxPendingPerCaller;
     }
 
     /**
-     * Creates the job, or finds the one the idempotency key names; puts it in the exchange property
-     * {@code job}, and the ticket to queue for a new job in {@code ticket}.
+     * Creates the job, or finds the one the idempotency key names (the caller's own).
      *
-     * @return whether this call created the job (then it must be queued)
+     * @return the job, and whether this call created it (then it must be queued)
      */
-    public boolean submit(SubmitRequest request, Exchange exchange) {
+    public Submission submit(SubmitRequest request, Caller caller) {
         if (!shutdown.accepting()) {
             throw new ApiException(503, "The instance is stopping; submit the job again.",
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
-        Caller caller = Authentication.caller(exchange);
         if (maxPendingPerCaller > 0 && !caller.admin()
                 && store.countUnfinished(caller.owner()) >= maxPendingPerCaller) {
             throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
                     + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
         }
         Submission submission = store.submit(new JobRequest(request.input(), request.fresh(), caller.owner(),
-                        request.idempotencyKey(), request.callbackUrl(), links.base(exchange)))
+                        request.idempotencyKey(), request.callbackUrl(), request.linkBase()))
                 .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
                         Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
         if (!submission.created() && !(submission.job().input().equals(request.input())
                 && submission.job().fresh() == request.fresh()
-                && java.util.Objects.equals(submission.job().callbackUrl(), request.callbackUrl()))) {
+                && Objects.equals(submission.job().callbackUrl(), request.callbackUrl()))) {
             throw new ApiException(409, "Idempotency-Key '" + request.idempotencyKey()
                     + "' was already used for a job with other parameters.");
         }
-        exchange.setProperty(LongPoll.JOB, submission.job());
-        if (submission.created()) {
-            exchange.setProperty(TICKET, JobTicket.of(submission.job()));
-        }
-        return submission.created();
+        return submission;
     }
 
     /** Undoes a submit whose job could not be queued, so that no job is left half-created. */
@@ -74,15 +63,6 @@ public class JobApi {
         store.abandon(job);
         throw new ApiException(503, "The job could not be queued; try again later.",
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
-    }
-
-    /**
-     * Puts the job the path's {@code id} names into the exchange property {@code job}; 404 when none, or
-     * when it is another caller's.
-     */
-    public void load(Exchange exchange) {
-        exchange.setProperty(LongPoll.JOB, find(exchange.getIn().getHeader("id", String.class),
-                Authentication.caller(exchange)));
     }
 
     /** The job, if this caller may see it: another owner's job is not found, exactly as an unknown one. */

@@ -1,5 +1,6 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.ExchangeProperties;
 import io.asynctablequery.webhooks.StatusDocuments;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobPage;
@@ -111,12 +112,12 @@ public class JobResponses implements StatusDocuments {
     }
 
     private static Job job(Exchange exchange) {
-        return exchange.getProperty(LongPoll.JOB, Job.class);
+        return exchange.getProperty(ExchangeProperties.JOB, Job.class);
     }
 
     private static Map<String, String> headers(Exchange exchange) {
         Map<String, String> headers = new LinkedHashMap<>();
-        String applied = exchange.getProperty(LongPoll.PREFERENCE_APPLIED, String.class);
+        String applied = exchange.getProperty(ExchangeProperties.PREFERENCE_APPLIED, String.class);
         if (applied != null) {
             headers.put("Preference-Applied", applied);
         }

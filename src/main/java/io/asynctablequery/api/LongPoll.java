@@ -1,5 +1,6 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.ExchangeProperties;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobWatchers;
 import java.time.Duration;
@@ -19,9 +20,6 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 public class LongPoll extends AsyncProcessorSupport {
 
-    public static final String JOB = "job";
-    public static final String PREFERENCE_APPLIED = "preferenceApplied";
-    private static final String WAIT_SECONDS = "waitSeconds";
     private static final Pattern PREFER_WAIT = Pattern.compile("(?:^|[,;\\s])wait\\s*=\\s*\"?(\\d{1,9})\"?",
             Pattern.CASE_INSENSITIVE);
 
@@ -35,23 +33,23 @@ public class LongPoll extends AsyncProcessorSupport {
 
     /** Reads (and checks) the wait the request asks for; called before anything is created. */
     public void readRequest(Exchange exchange) {
-        exchange.setProperty(WAIT_SECONDS, requestedSeconds(exchange));
+        exchange.setProperty(ExchangeProperties.WAIT_SECONDS, requestedSeconds(exchange));
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
-            Integer seconds = exchange.getProperty(WAIT_SECONDS, Integer.class);
+            Integer seconds = exchange.getProperty(ExchangeProperties.WAIT_SECONDS, Integer.class);
             if (seconds == null) {
                 seconds = requestedSeconds(exchange);
             }
-            Job job = exchange.getProperty(JOB, Job.class);
+            Job job = exchange.getProperty(ExchangeProperties.JOB, Job.class);
             if (seconds > 0 && !job.status().isFinished()
                     && watchers.awaitFinished(job, Duration.ofSeconds(seconds), latest -> {
                         if (latest == null) {
                             exchange.setException(ApiException.notFound()); // purged meanwhile
                         } else {
-                            exchange.setProperty(JOB, latest);
+                            exchange.setProperty(ExchangeProperties.JOB, latest);
                         }
                         callback.done(false);
                     })) {
@@ -84,7 +82,7 @@ public class LongPoll extends AsyncProcessorSupport {
             return 0; // RFC 7240: a preference the server does not understand is ignored
         }
         int seconds = Math.min(Integer.parseInt(wait.group(1)), maxWaitSeconds);
-        exchange.setProperty(PREFERENCE_APPLIED, "wait=" + seconds);
+        exchange.setProperty(ExchangeProperties.PREFERENCE_APPLIED, "wait=" + seconds);
         return seconds;
     }
 }

@@ -21,17 +21,20 @@ public class SubmitRequests {
 
     private final DateRanges ranges;
     private final CallbackPolicy callbacks;
+    private final Links links;
 
-    public SubmitRequests(DateRanges ranges, CallbackPolicy callbacks) {
+    public SubmitRequests(DateRanges ranges, CallbackPolicy callbacks, Links links) {
         this.ranges = ranges;
         this.callbacks = callbacks;
+        this.links = links;
     }
 
     public SubmitRequest parse(Exchange exchange) {
         Message in = exchange.getIn();
         Map<String, Object> body = bodyParameters(in);
         DayRange range = ranges.parse(parameter(in, body, "s"), parameter(in, body, "e"));
-        return new SubmitRequest(range, idempotencyKey(in), callbackUrl(in, body), fresh(in, body));
+        return new SubmitRequest(range, idempotencyKey(in), callbackUrl(in, body), fresh(in, body),
+                links.base(exchange));
     }
 
     /** An optional {@code fresh}: true or false (a JSON boolean, or its text). */

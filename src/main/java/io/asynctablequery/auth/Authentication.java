@@ -1,5 +1,6 @@
 package io.asynctablequery.auth;
 
+import io.asynctablequery.ExchangeProperties;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public class Authentication {
 
-    public static final String CALLER = "caller";
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
     private static final int MAX_KEY_LENGTH = 256;
     private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
@@ -38,7 +38,8 @@ public class Authentication {
         this.entraTokens = entraTokens;
     }
 
-    public void authenticate(Exchange exchange) {
+    /** The caller the request's API key or token names; {@link Caller#ANONYMOUS} with {@code api.auth=none}. */
+    public Caller authenticate(Exchange exchange) {
         Caller caller;
         try {
             caller = apiKeys != null ? apiKeys.authenticate(apiKey(request(exchange)))
@@ -49,12 +50,12 @@ public class Authentication {
                     exchange.getIn().getHeader(Exchange.HTTP_PATH), e.getMessage());
             throw new UnauthenticatedException(entraTokens != null ? "Bearer" : null);
         }
-        exchange.setProperty(CALLER, caller);
+        return caller;
     }
 
-    /** The caller authentication put on the exchange. */
+    /** The caller the route put on the exchange ({@link ExchangeProperties#CALLER}) from {@link #authenticate}. */
     public static Caller caller(Exchange exchange) {
-        Caller caller = exchange.getProperty(CALLER, Caller.class);
+        Caller caller = exchange.getProperty(ExchangeProperties.CALLER, Caller.class);
         if (caller == null) {
             throw new IllegalStateException("The route did not authenticate its caller");
         }

@@ -1,5 +1,7 @@
 package io.asynctablequery.jobs;
 
+import static io.asynctablequery.ExchangeProperties.QUEUE_LEASE;
+
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.time.Duration;
@@ -21,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public class QueueLeases {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueLeases.class);
-    private static final String LEASE = "queueLease";
     static final String MESSAGE_ID = "CamelAzureStorageQueueMessageId";
     static final String POP_RECEIPT = "CamelAzureStorageQueuePopReceipt";
 
@@ -44,7 +45,7 @@ public class QueueLeases {
                 exchange.getIn().getHeader(POP_RECEIPT, String.class));
         long every = Math.max(200, visibility.toMillis() / 2);
         lease.renewal = renewals.scheduleWithFixedDelay(lease::extend, every, every, TimeUnit.MILLISECONDS);
-        exchange.setProperty(LEASE, lease);
+        exchange.setProperty(QUEUE_LEASE, lease);
     }
 
     /** The job is done with: stop extending and delete the message. */
@@ -78,7 +79,7 @@ public class QueueLeases {
     }
 
     private static Lease lease(Exchange exchange) {
-        return exchange.getProperty(LEASE, Lease.class);
+        return exchange.getProperty(QUEUE_LEASE, Lease.class);
     }
 
     private final class Lease {

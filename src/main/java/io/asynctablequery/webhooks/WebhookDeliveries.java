@@ -1,5 +1,9 @@
 package io.asynctablequery.webhooks;
 
+import static io.asynctablequery.ExchangeProperties.WEBHOOK_ATTEMPT;
+import static io.asynctablequery.ExchangeProperties.WEBHOOK_DELIVERY;
+import static io.asynctablequery.ExchangeProperties.WEBHOOK_MESSAGE_ID;
+import static io.asynctablequery.ExchangeProperties.WEBHOOK_POP_RECEIPT;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.azure.storage.queue.QueueClient;
 import io.asynctablequery.jobs.CallbackDelivery;
@@ -25,10 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public class WebhookDeliveries {
 
-    public static final String DELIVERY = "webhookDelivery";
-    private static final String MESSAGE_ID = "webhookMessageId";
-    private static final String POP_RECEIPT = "webhookPopReceipt";
-    private static final String ATTEMPT = "webhookAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
     /** Between attempts of one delivery: from 5 s up to 5 minutes. */
     private static final BackOff RETRY = new BackOff(Duration.ofSeconds(5), Duration.ofMinutes(5));
@@ -51,7 +51,7 @@ public class WebhookDeliveries {
 
     /** Checks the destination and makes the request: the event, signed, to the callback URL, nothing else. */
     public void prepare(Exchange exchange) {
-        WebhookDelivery delivery = exchange.getProperty(DELIVERY, WebhookDelivery.class);
+        WebhookDelivery delivery = exchange.getProperty(WEBHOOK_DELIVERY, WebhookDelivery.class);
         policy.checkResolved(URI.create(delivery.url()));
         long timestamp = Instant.now().getEpochSecond();
         Message message = exchange.getMessage();
@@ -86,7 +86,7 @@ public class WebhookDeliveries {
 
     /** Retries are over (one process): the outcome was written by {@link #retryable}. */
     public void abandoned(Exchange exchange) {
-        WebhookDelivery delivery = exchange.getProperty(DELIVERY, WebhookDelivery.class);
+        WebhookDelivery delivery = exchange.getProperty(WEBHOOK_DELIVERY, WebhookDelivery.class);
         LOG.warn("Webhook of job {} abandoned", delivery.jobId());
     }
 
@@ -99,8 +99,8 @@ public class WebhookDeliveries {
         boolean again = mayRetry(exchange, attempt);
         record(exchange, again ? CallbackDelivery.PENDING : CallbackDelivery.FAILED, failedStatus(exchange), attempt);
         if (again) {
-            queue.updateMessage(exchange.getProperty(MESSAGE_ID, String.class),
-                    exchange.getProperty(POP_RECEIPT, String.class), null, RETRY.delay(attempt));
+            queue.updateMessage(exchange.getProperty(WEBHOOK_MESSAGE_ID, String.class),
+                    exchange.getProperty(WEBHOOK_POP_RECEIPT, String.class), null, RETRY.delay(attempt));
         } else {
             abandoned(exchange);
         }
@@ -114,14 +114,14 @@ public class WebhookDeliveries {
     /** Reads a delivery message, keeping what retrying it needs: its id, receipt and dequeue count (the attempt). */
     public void fromMessage(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getIn();
-        exchange.setProperty(DELIVERY, Json.MAPPER.readValue(in.getBody(String.class), WebhookDelivery.class));
-        exchange.setProperty(MESSAGE_ID, in.getHeader("CamelAzureStorageQueueMessageId", String.class));
-        exchange.setProperty(POP_RECEIPT, in.getHeader("CamelAzureStorageQueuePopReceipt", String.class));
-        exchange.setProperty(ATTEMPT, in.getHeader("CamelAzureStorageQueueDequeueCount", 1, Integer.class));
+        exchange.setProperty(WEBHOOK_DELIVERY, Json.MAPPER.readValue(in.getBody(String.class), WebhookDelivery.class));
+        exchange.setProperty(WEBHOOK_MESSAGE_ID, in.getHeader("CamelAzureStorageQueueMessageId", String.class));
+        exchange.setProperty(WEBHOOK_POP_RECEIPT, in.getHeader("CamelAzureStorageQueuePopReceipt", String.class));
+        exchange.setProperty(WEBHOOK_ATTEMPT, in.getHeader("CamelAzureStorageQueueDequeueCount", 1, Integer.class));
     }
 
     private boolean mayRetry(Exchange exchange, int attempt) {
-        WebhookDelivery delivery = exchange.getProperty(DELIVERY, WebhookDelivery.class);
+        WebhookDelivery delivery = exchange.getProperty(WEBHOOK_DELIVERY, WebhookDelivery.class);
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (failure == null) {
             failure = exchange.getException();
@@ -136,7 +136,7 @@ public class WebhookDeliveries {
     }
 
     private void record(Exchange exchange, String status, Integer statusCode, int attempt) {
-        WebhookDelivery delivery = exchange.getProperty(DELIVERY, WebhookDelivery.class);
+        WebhookDelivery delivery = exchange.getProperty(WEBHOOK_DELIVERY, WebhookDelivery.class);
         CallbackDelivery outcome = new CallbackDelivery(status, attempt, statusCode, Instant.now());
         try {
             store.update(delivery.jobId(), job -> job.withCallback(outcome));
@@ -150,7 +150,7 @@ public class WebhookDeliveries {
      * counts the failed attempts when a failure is handled and the redeliveries before it during an attempt.
      */
     private static int attempt(Exchange exchange, boolean failed) {
-        Integer dequeued = exchange.getProperty(ATTEMPT, Integer.class);
+        Integer dequeued = exchange.getProperty(WEBHOOK_ATTEMPT, Integer.class);
         if (dequeued != null) {
             return dequeued;
         }
