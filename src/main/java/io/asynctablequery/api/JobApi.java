@@ -1,5 +1,7 @@
 package io.asynctablequery.api;
 
+import io.asynctablequery.ExchangeProperties;
+import io.asynctablequery.auth.Authentication;
 import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobRequest;
@@ -9,6 +11,10 @@ import io.asynctablequery.jobs.JobStore.Submission;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 
 /** What the HTTP API does with jobs, and the HTTP errors it answers when it cannot. */
 public class JobApi {
@@ -35,7 +41,8 @@ public class JobApi {
      *
      * @return the job, and whether this call created it (then it must be queued)
      */
-    public Submission submit(SubmitRequest request, Caller caller) {
+    public Submission submit(@Body SubmitRequest request,
+                             @ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         if (!shutdown.accepting()) {
             throw new ApiException(503, "The instance is stopping; submit the job again.",
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
@@ -63,6 +70,16 @@ public class JobApi {
         store.abandon(job);
         throw new ApiException(503, "The job could not be queued; try again later.",
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
+    /**
+     * Puts the job the path's {@code id} names on the exchange ({@link ExchangeProperties#JOB}); 404 when none, or
+     * when it is another caller's. It sets the property itself: a bean step that returned the job would replace the
+     * request's message (the event stream writes to it), and a {@code setProperty} with a bean call copies the
+     * exchange on every status request.
+     */
+    public void load(@Header("id") String id, Exchange exchange) {
+        exchange.setProperty(ExchangeProperties.JOB, find(id, Authentication.caller(exchange)));
     }
 
     /** The job, if this caller may see it: another owner's job is not found, exactly as an unknown one. */

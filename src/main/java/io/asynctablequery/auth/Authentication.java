@@ -38,8 +38,13 @@ public class Authentication {
         this.entraTokens = entraTokens;
     }
 
-    /** The caller the request's API key or token names; {@link Caller#ANONYMOUS} with {@code api.auth=none}. */
-    public Caller authenticate(Exchange exchange) {
+    /**
+     * Puts the caller the request's API key or token names ({@link Caller#ANONYMOUS} with {@code api.auth=none}) on
+     * the exchange as {@link ExchangeProperties#CALLER}: it runs before every API route's own steps and leaves the
+     * body, the request's, alone (a {@code setProperty} with a bean call would copy the whole exchange on every
+     * request).
+     */
+    public void authenticate(Exchange exchange) {
         Caller caller;
         try {
             caller = apiKeys != null ? apiKeys.authenticate(apiKey(request(exchange)))
@@ -50,10 +55,10 @@ public class Authentication {
                     exchange.getIn().getHeader(Exchange.HTTP_PATH), e.getMessage());
             throw new UnauthenticatedException(entraTokens != null ? "Bearer" : null);
         }
-        return caller;
+        exchange.setProperty(ExchangeProperties.CALLER, caller);
     }
 
-    /** The caller the route put on the exchange ({@link ExchangeProperties#CALLER}) from {@link #authenticate}. */
+    /** The caller {@link #authenticate} put on the exchange ({@link ExchangeProperties#CALLER}). */
     public static Caller caller(Exchange exchange) {
         Caller caller = exchange.getProperty(ExchangeProperties.CALLER, Caller.class);
         if (caller == null) {

@@ -25,6 +25,10 @@ public class JobStore {
 
     /** A submit's outcome: the job, and whether this call created it (false: an idempotent replay). */
     public record Submission(Job job, boolean created) {
+        /** What goes to the job queue for a created job. */
+        public JobTicket ticket() {
+            return JobTicket.of(job);
+        }
     }
 
     /** A change's outcome: the job before and after (the same record when nothing changed). */
