@@ -6,6 +6,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +53,8 @@ public class Bench {
             case "submit" -> System.out.println("id=" + id(get(args[1] + "/api/submit/query?" + args[2]).body()));
             case "waits" -> waits(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "dribble" -> dribble(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]));
             case "openid" -> openId(Integer.parseInt(args[1]), args[2], args[3], java.nio.file.Path.of(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -389,6 +392,69 @@ public class Bench {
     private static String id(String body) {
         Matcher matcher = ID.matcher(body);
         return matcher.find() ? matcher.group(1) : "none";
+    }
+
+    /**
+     * Slowloris: n connections to 127.0.0.1:port that send the start of a request head and then one byte every
+     * everyMillis, never its end, for the given seconds; a connection the server closes is opened again at once (an
+     * attacker keeps its count). Prints how many the server closed, with a 408 or without, and the longest any stayed.
+     */
+    static void dribble(int port, int n, int everyMillis, int seconds) throws Exception {
+        byte[] start = "GET /api/status/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+        java.util.Map<java.nio.channels.SocketChannel, Long> open = new java.util.HashMap<>();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long every = Duration.ofMillis(everyMillis).toNanos();
+        long nextByte = System.nanoTime() + every;
+        long closed = 0;
+        long with408 = 0;
+        long longestMs = 0;
+        while (System.nanoTime() < end) {
+            while (open.size() < n) {
+                var channel = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", port));
+                channel.write(java.nio.ByteBuffer.wrap(start));
+                channel.configureBlocking(false);
+                channel.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                open.put(channel, System.nanoTime());
+            }
+            selector.select(Math.max(1, Math.min(nextByte, end) - System.nanoTime()) / 1_000_000 + 1);
+            for (var key : selector.selectedKeys()) {
+                var channel = (java.nio.channels.SocketChannel) key.channel();
+                in.clear();
+                int read;
+                try {
+                    read = channel.read(in);
+                } catch (java.io.IOException e) {
+                    read = -1;
+                }
+                if (read > 0 && new String(in.array(), 0, read, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 408")) {
+                    with408++;
+                }
+                if (read < 0) {
+                    closed++;
+                    longestMs = Math.max(longestMs, (System.nanoTime() - open.remove(channel)) / 1_000_000);
+                    key.cancel();
+                    channel.close();
+                }
+            }
+            selector.selectedKeys().clear();
+            if (System.nanoTime() >= nextByte) {
+                for (var channel : open.keySet()) {
+                    try {
+                        channel.write(java.nio.ByteBuffer.wrap(new byte[] {'a'}));
+                    } catch (java.io.IOException e) {
+                        // closed by the server: the read above notes it
+                    }
+                }
+                nextByte = System.nanoTime() + every;
+            }
+        }
+        for (var channel : open.keySet()) {
+            longestMs = Math.max(longestMs, (System.nanoTime() - open.get(channel)) / 1_000_000);
+            channel.close();
+        }
+        System.out.printf("closed_by_server=%d with_408=%d longest_open_ms=%d%n", closed, with408, longestMs);
     }
 
     private static HttpResponse<String> get(String url) throws Exception {

@@ -81,6 +81,25 @@ kill -CONT "${pids[0]}"
 wait "$waits_pid"; waits_answers=$(tail -1 "$out/waits.txt")
 stop "$pidw"
 
+echo "== 2,000 clients dribbling request heads (a byte every 5 s, each reopened when closed), memory mode"
+# Slowloris against api.request-head-timeout (10 s): plain status latency with them against without. Health and
+# metrics on the API port here (management off), to read the closed-connection counter.
+pd=$(free_port); start_app dribble "$pd" -Daudit.table-name=auditempty -Dcamel.management.enabled=false
+dbase="http://127.0.0.1:$pd"
+dfinished=$(field id "$(bench finished-job "$dbase")")
+wrk -t2 -c16 -d3s "$dbase/api/status/$dfinished" >/dev/null                           # warm-up
+p99_calm=$(p99 "$dbase/api/status/$dfinished")
+bench dribble "$pd" 2000 5000 45 > "$out/dribble.txt" 2>&1 &
+dribble_pid=$!
+for _ in $(seq 1 150); do
+  [ "$(ss -Htn state established "( sport = :$pd )" | wc -l)" -ge 2000 ] && break; sleep 0.2
+done
+dribble_conns=$(ss -Htn state established "( sport = :$pd )" | wc -l)
+p99_dribbled=$(p99 "$dbase/api/status/$dfinished")
+wait "$dribble_pid"; dribble=$(tail -1 "$out/dribble.txt")
+dribble_closed=$(curl -s "$dbase/observe/metrics" | awk '/^audit_http_connections_closed_total/{printf "%s ", $0}')
+stop "$(pid_on "$pd")"
+
 echo "== status throughput with api.auth=api-key and entra-id against none"
 # Each instance answers status for a job of its caller; wrk sends the credential on every request.
 secret="bench-key-$(date +%s%N)"
@@ -185,6 +204,7 @@ table=$(cat <<TABLE
 | live heap, 100,000 finished jobs (memory store) | $heap_before MB before, $heap_after MB after ($(field jobs_per_second "$fill") jobs/s to fill) | | report |
 | scan of 1,000,000 entities, 250,000 ids, -Xmx256m | $(field seconds "$big") s, result $(field result "$big") (expected $expected1m), heap after $big_heap MB | | completes |
 | 10,000 held waits (wait=60) on one running job | p99 of plain status $p99_held ms with them vs $p99_alone ms without; heap $heap_held MB vs $heap_alone MB; threads $threads_held vs $threads_alone; $held_conns connections open; after the job ended: $waits_answers | $(ratio "$p99_held" "$p99_alone")x | within 2x and < 50 ms |
+| 2,000 clients dribbling request heads (a byte every 5 s, reopened when closed; 45 s) | p99 of plain status $p99_dribbled ms with them vs $p99_calm ms without; $dribble_conns connections open at the start; $dribble; $dribble_closed | $(ratio "$p99_dribbled" "$p99_calm")x | p99 < 50 ms; none open longer than api.request-head-timeout (10 s) and a little |
 | status throughput with api.auth=api-key (64 conn.) | $key_rps req/s vs $none_rps req/s with api.auth=none | $(ratio "$key_rps" "$none_rps")x | >= 0.9x |
 | status throughput with api.auth=entra-id (64 conn.) | $entra_rps req/s vs $none_rps req/s with api.auth=none | $(ratio "$entra_rps" "$none_rps")x | >= 0.9x |
 | a job's finish seen by the client (20 jobs of 59 days; from the finishing write) | event stream median $(field stream_median_ms "$latency") ms, p99 $(field stream_p99_ms "$latency") ms; webhook median $(field hook_median_ms "$latency") ms, p99 $(field hook_p99_ms "$latency") ms; polling every 5 s median $(field poll_median_ms "$latency") ms, p99 $(field poll_p99_ms "$latency") ms | | stream median < 50 ms |

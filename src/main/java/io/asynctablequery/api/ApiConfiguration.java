@@ -5,6 +5,7 @@ import io.asynctablequery.jobs.JobWatchers;
 import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.json.Json;
 import io.asynctablequery.monitor.MonitorPage;
+import io.asynctablequery.observability.MetricsRegistry;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.summaries.SummaryBlobs;
 import io.asynctablequery.threads.ThreadPools;
@@ -16,8 +17,8 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 
 /**
- * The HTTP API (SPEC §1, §2, §6, §7): the beans its routes call, the routing engine that holds waits without a
- * thread, and the HTTP server's worker threads. Routes start on Vert.x worker threads
+ * The HTTP API (SPEC §1, §2, §6, §7, §18): the beans its routes call, the routing engine that holds waits without a
+ * thread, the HTTP server's worker threads, and the deadlines of its connections. Routes start on Vert.x worker threads
  * ({@code api.http-worker-threads}: their first steps may read storage); a held wait holds none.
  */
 public class ApiConfiguration implements CamelConfiguration {
@@ -53,6 +54,9 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("problemResponses", new ProblemResponses(retryAfter));
         registry.bind("openApiDocument", new OpenApiDocument());
         registry.bind("monitorPage", new MonitorPage());
+        // Clients that never finish a request (SPEC §18), on the API's and the management server's connections
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(settings.duration("api.request-head-timeout"),
+                settings.duration("api.idle-timeout"), MetricsRegistry.of(registry));
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -62,6 +66,7 @@ public class ApiConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 RouterProblems.install(started);
+                timeouts.install(started);
             }
         });
     }
