@@ -148,6 +148,20 @@ class SlowClientsTest extends StorageFaultTestSupport {
         Wait.until("the idle close counted", Duration.ofSeconds(10), () -> closed("idle") - closedIdleBefore >= 1);
     }
 
+    @Test
+    void aConnectionTurnedToHttp2IsLeftToHttp2() throws Exception {
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build(); // h2c upgrade
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/openapi.json")).build();
+        HttpResponse<String> first = http2.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, first.statusCode());
+        HttpResponse<String> second = http2.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, second.version(), "the connection turned to HTTP/2");
+        Thread.sleep(IDLE_TIMEOUT.plusSeconds(1).toMillis()); // the connection's quiet time is what is tested
+        HttpResponse<String> after = http2.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, after.statusCode(), "an HTTP/2 client's next request after both deadlines");
+        assertEquals(HttpClient.Version.HTTP_2, after.version());
+    }
+
     /** Sends a request's head at once and its body a byte at a time over {@code over}; returns the answer's head. */
     private String slowlySent(String head, String body, Duration over) throws IOException, InterruptedException {
         try (Socket socket = new Socket("127.0.0.1", port(base()))) {

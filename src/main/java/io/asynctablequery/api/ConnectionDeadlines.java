@@ -77,6 +77,20 @@ final class ConnectionDeadlines extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * The connection turns to HTTP/2 ({@code h2c}): its bytes are frames now, not request heads, and requests run on
+     * it side by side; these deadlines, HTTP/1.1's, leave it.
+     */
+    void leave() {
+        onEventLoop(() -> {
+            inRequest = true;
+            cancel();
+            if (context.pipeline().get(NAME) == this) {
+                context.pipeline().remove(this);
+            }
+        });
+    }
+
     /** The response is written: the connection is idle until the client sends again. */
     void responseEnded() {
         onEventLoop(() -> {

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
@@ -27,7 +29,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * that sends nothing for longer, and it has no deadline for a request's head; Camel's platform-http creates its
  * servers itself and offers no hook to their connections. So the deadlines go on each connection as it is accepted:
  * a handler on the server's listening channel, which Vert.x keeps internal (two fields read once, at start; a Vert.x
- * that renames them fails the start and the tests, not the requests).
+ * that renames them fails the start and the tests, not the requests). They are HTTP/1.1's: a connection that turns to
+ * HTTP/2 ({@code h2c}, as Java's own HTTP client asks) is left to HTTP/2's flow control once its first request comes.
  */
 public final class ConnectionTimeouts {
 
@@ -70,8 +73,13 @@ public final class ConnectionTimeouts {
     private static void trackRequest(RoutingContext request) {
         if (request.request().connection() instanceof ConnectionBase connection
                 && connection.channel().pipeline().get(ConnectionDeadlines.NAME) instanceof ConnectionDeadlines deadlines) {
-            deadlines.requestBegun();
-            request.addEndHandler(ended -> deadlines.responseEnded());
+            HttpServerRequest http = request.request();
+            if (http.version() == HttpVersion.HTTP_2 || "h2c".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+                deadlines.leave();
+            } else {
+                deadlines.requestBegun();
+                request.addEndHandler(ended -> deadlines.responseEnded());
+            }
         }
         request.next();
     }
