@@ -26,9 +26,10 @@ public final class DribblingClients implements AutoCloseable {
         volatile long closedNanos;
         final StringBuilder received = new StringBuilder();
 
-        Connection(SocketChannel channel) {
+        /** @param openedNanos taken before the connect: the server's deadline starts later, never earlier */
+        Connection(SocketChannel channel, long openedNanos) {
             this.channel = channel;
-            this.openedNanos = System.nanoTime();
+            this.openedNanos = openedNanos;
         }
 
         public boolean closed() {
@@ -64,10 +65,11 @@ public final class DribblingClients implements AutoCloseable {
         DribblingClients clients = new DribblingClients(everyMillis);
         ByteBuffer start = ByteBuffer.wrap(headStart.getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < count; i++) {
+            long opening = System.nanoTime();
             SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
             channel.write(start.duplicate());
             channel.configureBlocking(false);
-            Connection connection = new Connection(channel);
+            Connection connection = new Connection(channel, opening);
             channel.register(clients.selector, SelectionKey.OP_READ, connection);
             clients.connections.add(connection);
             clients.open.put(connection, true);
