@@ -44,6 +44,9 @@ public class Bench {
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "baseline" -> baseline(args[1], args[2], args[3], args[4]);
             case "job" -> job(args[1], args[2]);
+            case "wait-done" -> waitDone(args[1], args[2], Integer.parseInt(args[3]));
+            case "await" -> await(args[1], args[2]);
+            case "runner" -> System.out.println("instance=" + runner(args[1], args[2]));
             case "jobs" -> jobs(args[1], Integer.parseInt(args[2]), args[3], args.length > 4 ? args[4] : null,
                     args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
@@ -153,8 +156,57 @@ public class Bench {
         double seconds = (System.nanoTime() - started) / 1e9;
         Matcher result = RESULT.matcher(body);
         Matcher fromSummaries = FROM_SUMMARIES.matcher(body);
-        System.out.printf("result=%s seconds=%.3f from_summaries=%s%n", result.find() ? result.group(1) : "none:" + body,
-                seconds, fromSummaries.find() ? fromSummaries.group(1) : "none");
+        Matcher fromCheckpoint = FROM_CHECKPOINT.matcher(body);
+        System.out.printf("result=%s seconds=%.3f from_summaries=%s from_checkpoint=%s%n",
+                result.find() ? result.group(1) : "none:" + body, seconds,
+                fromSummaries.find() ? fromSummaries.group(1) : "none",
+                fromCheckpoint.find() ? fromCheckpoint.group(1) : "none");
+    }
+
+    private static final Pattern DONE = Pattern.compile("\"partitionsDone\":(\\d+)");
+    private static final Pattern FROM_CHECKPOINT = Pattern.compile("\"partitionsFromCheckpoint\":(\\d+)");
+    private static final Pattern STATE = Pattern.compile("\"runtimeStatus\":\"(\\w+)\"");
+
+    /** Waits until the job has done at least {@code days} days; prints how many it had then. */
+    static void waitDone(String base, String id, int days) throws Exception {
+        while (true) {
+            String body = get(base + "/api/status/" + id).body();
+            Matcher done = DONE.matcher(body);
+            if (done.find() && Integer.parseInt(done.group(1)) >= days) {
+                System.out.println("done=" + done.group(1));
+                return;
+            }
+            Thread.sleep(100); // polling a status URL, as its clients do
+        }
+    }
+
+    /** Waits for the job to finish; prints its state, count, and the days its checkpoint answered. */
+    static void await(String base, String id) throws Exception {
+        while (true) {
+            String body = get(base + "/api/status/" + id + "?wait=60").body();
+            Matcher state = STATE.matcher(body);
+            String status = state.find() ? state.group(1) : "none";
+            if (Set.of("Completed", "Failed", "Terminated").contains(status)) {
+                Matcher result = RESULT.matcher(body);
+                Matcher fromCheckpoint = FROM_CHECKPOINT.matcher(body);
+                System.out.printf("state=%s result=%s from_checkpoint=%s%n", status,
+                        result.find() ? result.group(1) : "none",
+                        fromCheckpoint.find() ? fromCheckpoint.group(1) : "none");
+                return;
+            }
+        }
+    }
+
+    /** The instance the job's last run began on: its history's last Started or TakenOver event names it. */
+    static String runner(String base, String id) throws Exception {
+        String body = get(base + "/api/status/" + id + "?showHistory=true").body();
+        Matcher event = Pattern.compile("\"eventType\":\"(Started|TakenOver)\",\"timestamp\":\"[^\"]*\","
+                + "\"instance\":\"([^\"]*)\"").matcher(body);
+        String instance = "none";
+        while (event.find()) {
+            instance = event.group(2);
+        }
+        return instance;
     }
 
     /**

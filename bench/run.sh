@@ -182,6 +182,8 @@ stop "$(pid_on "$p2")"
 cleanup; pids=()
 echo "== per-day summaries (bench/summaries.sh)"
 bench/summaries.sh
+echo "== jobs that pick up where they stopped (bench/resume.sh)"
+bench/resume.sh
 
 expected365=$(field expected "$seed365"); expected1m=$(field expected "$seed1m")
 job_s=$(field seconds "$job"); base_s=$(field seconds "$baseline")
@@ -228,6 +230,8 @@ $(cat bench/what-bounds-it.md)
 $(cat bench/soak-results.md 2>/dev/null || true)
 
 $(cat bench/summaries-results.md)
+
+$(cat bench/resume-results.md)
 
 $(cat bench/suite-results.md)
 RESULTS

@@ -112,10 +112,10 @@ function cell(label, content, className) {
 }
 
 // --- The jobs table -----------------------------------------------------------------------------------
-// Answers may come out of order (a listing asked before an event arrives): none sets a job back.
+// Answers may come out of order (a listing asked before an event arrives): none sets a job back. A finished job
+// may run again (rewind, restart), so the last update decides, not the state.
 function latest(known, job) {
   if (!known) return job;
-  if (FINISHED.has(known.runtimeStatus) && !FINISHED.has(job.runtimeStatus)) return known;
   return Date.parse(known.lastUpdatedTime) > Date.parse(job.lastUpdatedTime) ? known : job;
 }
 
@@ -152,6 +152,7 @@ function render(update) {
   text.textContent = (status.percentComplete || 0) + ' %, ' + (status.partitionsDone || 0) + '/'
     + (status.partitionsTotal || 0) + ' days'
     + (status.partitionsFromSummaries ? ' (' + status.partitionsFromSummaries + ' from summaries)' : '')
+    + (status.partitionsFromCheckpoint ? ' (' + status.partitionsFromCheckpoint + ' from its checkpoint)' : '')
     + ', ' + (status.entitiesScanned || 0).toLocaleString() + ' entities'
     + (status.retrying ? ', retrying (' + status.retrying.attempts + ')' : '');
   progressBox.append(bar, text);
@@ -257,13 +258,22 @@ function removeRow(id) {
   el('empty').hidden = rows.size > 0;
 }
 
-// --- Detail, terminate, purge ---------------------------------------------------------------------------
+// --- Detail, its history, and what can be done with the job ------------------------------------------------
 function showDetail(job) {
+  const shown = job.id + ' ' + job.runtimeStatus; // the history is read again when another job or state is shown
+  const before = el('detail').hidden ? null : el('detail-document').dataset.shown;
   el('detail').hidden = false;
   el('detail-id').textContent = job.id;
   el('detail-document').textContent = JSON.stringify(job, null, 2);
-  el('terminate').hidden = FINISHED.has(job.runtimeStatus);
-  el('purge').hidden = !FINISHED.has(job.runtimeStatus);
+  el('detail-document').dataset.shown = shown;
+  const finished = FINISHED.has(job.runtimeStatus);
+  el('suspend').hidden = job.runtimeStatus !== 'Pending' && job.runtimeStatus !== 'Running';
+  el('resume').hidden = job.runtimeStatus !== 'Suspended';
+  el('rewind').hidden = job.runtimeStatus !== 'Failed';
+  el('restart').hidden = !finished;
+  el('terminate').hidden = finished;
+  el('purge').hidden = !finished;
+  if (before !== shown) loadHistory(job.id).catch((e) => say(e.message, true));
   const links = el('detail-links');
   links.replaceChildren();
   const base = location.origin + '/api/';
@@ -277,12 +287,49 @@ function showDetail(job) {
   }
 }
 
+async function loadHistory(id) {
+  const response = await api('GET', '/api/status/' + encodeURIComponent(id) + '?showHistory=true');
+  if (!response.ok || detailId !== id) return;
+  const job = await response.json();
+  const body = el('history-rows');
+  body.replaceChildren();
+  for (const event of job.historyEvents || []) {
+    const row = document.createElement('tr');
+    row.append(cell('When', localTime(event.timestamp)), cell('Event', event.eventType),
+      cell('Days done', String(event.partitionsDone), 'num'), cell('Instance', event.instance || ''),
+      cell('Reason', event.reason || ''));
+    body.append(row);
+  }
+}
+
 async function openDetail(id) {
   detailId = id;
   const known = rows.get(id);
   if (known) showDetail(known.job);
   await refreshJob(id);
   el('detail-document').focus();
+}
+
+// Suspend, resume, rewind: 202 and the job changes; restart: 202 with the job that runs (maybe a new one).
+async function control(action, question, done) {
+  if (!detailId || !confirm(question + ' job ' + detailId + '?')) return;
+  const id = detailId;
+  const response = await api('POST', '/api/status/' + encodeURIComponent(id) + '/' + action
+    + (action === 'restart' ? '' : '?reason=' + encodeURIComponent('From the monitor page')));
+  if (response.status !== 202) {
+    say(await problemText(response), true);
+    return;
+  }
+  if (action === 'restart') {
+    const accepted = await response.json();
+    say('Job ' + id + ' restarted as job ' + accepted.id + '.');
+    await loadJobs(false);
+    await openDetail(accepted.id);
+    return;
+  }
+  say('Job ' + id + ' ' + done + '.');
+  await refreshJob(id);
+  await loadHistory(id);
 }
 
 async function terminate() {
@@ -342,6 +389,10 @@ function init() {
   el('refresh').addEventListener('click', () => load(false));
   el('more').addEventListener('click', () => load(true));
   el('terminate').addEventListener('click', () => terminate().catch((e) => say(e.message, true)));
+  for (const [action, question, done] of [['suspend', 'Suspend', 'suspended'], ['resume', 'Resume', 'resumed'],
+    ['rewind', 'Rewind', 'rewound'], ['restart', 'Restart', 'restarted']]) {
+    el(action).addEventListener('click', () => control(action, question, done).catch((e) => say(e.message, true)));
+  }
   el('purge').addEventListener('click', () => purge().catch((e) => say(e.message, true)));
   el('close-detail').addEventListener('click', closeDetail);
   setInterval(() => { // the durations of unfinished jobs tick

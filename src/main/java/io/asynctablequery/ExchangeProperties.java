@@ -14,6 +14,12 @@ public final class ExchangeProperties {
     public static final String CALLER = "caller";
     /** The job a request is about ({@code jobs.Job}): {@code JobApi.load} sets it, or the submit route. */
     public static final String JOB = "job";
+    /**
+     * A job a control request (resume, rewind, restart) made Pending, to be queued again
+     * ({@code api.JobControls.Requeue}): the route {@code requeue-job} keeps it to undo the change when the queue does
+     * not take the job.
+     */
+    public static final String REQUEUE = "requeue";
     /** The seconds a request asks to be held ({@code ?wait=N}, {@code Prefer: wait=N}): {@code LongPoll} sets it. */
     public static final String WAIT_SECONDS = "waitSeconds";
     /** The {@code Preference-Applied} header's value, when a {@code Prefer: wait} was honoured: the same sets it. */

@@ -66,9 +66,15 @@ class ApiKeyAccessTest extends ApiTestSupport {
 
         for (HttpResult refused : List.of(bob.get("/api/status/" + id), bob.get("/api/status/" + id + "?wait=2"),
                 bob.get("/api/operations/" + id), bob.get("/api/results/" + id),
-                bob.post("/api/status/" + id + "/terminate", null), bob.delete("/api/status/" + id))) {
+                bob.post("/api/status/" + id + "/terminate", null), bob.delete("/api/status/" + id),
+                bob.post("/api/status/" + id + "/suspend", null), bob.post("/api/status/" + id + "/resume", null),
+                bob.post("/api/status/" + id + "/rewind", null), bob.post("/api/status/" + id + "/restart", null))) {
             assertNotFound(refused);
         }
+        HttpResult restarted = alice.post("/api/status/" + id + "/restart", null);
+        assertEquals(202, restarted.status(), "the owner may restart it");
+        assertEquals(2, alice.awaitFinished(restarted.json().get("id").asText()).get("result").asLong());
+        assertNotFound(bob.get("/api/status/" + restarted.json().get("id").asText()));
         assertEquals(200, alice.get("/api/results/" + id).status());
         assertEquals(200, root.get("/api/status/" + id).status());
         assertEquals(200, alice.delete("/api/status/" + id).status());
@@ -116,6 +122,22 @@ class ApiKeyAccessTest extends ApiTestSupport {
         assertEquals(first, again);
         assertNotEquals(first, bobs);
         assertNotFound(bob.get("/api/status/" + first));
+    }
+
+    @Test
+    void onlyAnAdminPurgesByFilter() {
+        String id = bob.submit("01/03/2023", "02/03/2023");
+        bob.awaitFinished(id);
+
+        HttpResult refused = bob.delete("/api/status?runtimeStatus=Completed");
+
+        assertEquals(403, refused.status(), refused.toString());
+        assertEquals("application/problem+json", refused.contentType());
+        assertEquals(200, bob.get("/api/status/" + id).status(), "nothing purged");
+        HttpResult purged = root.delete("/api/status?instanceIdPrefix=" + id);
+        assertEquals(200, purged.status(), purged.toString());
+        assertEquals(1, purged.json().get("instancesDeleted").asInt());
+        assertNotFound(bob.get("/api/status/" + id));
     }
 
     @Test

@@ -128,6 +128,48 @@ class MonitorPageTest extends StorageFaultTestSupport {
     }
 
     @Test
+    void aRunningJobIsSuspendedAndResumedFromThePageWhichShowsItsHistory() {
+        storage.delay(150); // 40 one-day pages take seconds
+        String id = submit("01/03/2022", "09/04/2022");
+        awaitStatus(id, "Running");
+        browser.driver.get(base() + "/");
+        openDetail(id);
+        browser.find("suspend").click();
+        browser.driver.switchTo().alert().accept();
+        Wait.until("Suspended on the page", DEADLINE, () -> "Suspended".equals(browser.jobState(id)));
+        assertEquals("Suspended", get("/api/status/" + id).json().get("runtimeStatus").asText());
+        Wait.until("Resume offered", DEADLINE, () -> browser.find("resume").isDisplayed());
+        browser.find("resume").click();
+        browser.driver.switchTo().alert().accept();
+        Wait.until("Completed on the page", Duration.ofSeconds(90), () -> "Completed".equals(browser.jobState(id)));
+        assertEquals(rows.expectedCount("2022-03-01", "2022-04-09"),
+                get("/api/status/" + id).json().get("result").asLong());
+        Wait.until("the history on the page", DEADLINE, () -> historyEvents().equals(
+                List.of("Submitted", "Started", "Suspended", "Resumed", "Started", "Completed")));
+        assertTrue(browser.find("history-rows").getText().contains("From the monitor page"),
+                browser.find("history-rows").getText());
+        browser.screenshot("monitor-history");
+    }
+
+    @Test
+    void aFinishedJobIsRestartedFromThePage() {
+        String id = submit("01/03/2022", "04/03/2022");
+        awaitFinished(id);
+        browser.driver.get(base() + "/");
+        openDetail(id);
+        Wait.until("Restart offered", DEADLINE, () -> browser.find("restart").isDisplayed());
+        browser.find("restart").click();
+        browser.driver.switchTo().alert().accept();
+        Wait.until("the page says it restarted", DEADLINE,
+                () -> browser.find("message").getText().contains("restarted as job "));
+        String text = browser.find("message").getText();
+        String newId = text.substring(text.indexOf("as job ") + "as job ".length(), text.length() - 1);
+        Wait.until("the new job Completed on the page", DEADLINE, () -> "Completed".equals(browser.jobState(newId)));
+        assertEquals(rows.expectedCount("2022-03-01", "2022-03-04"),
+                get("/api/status/" + newId).json().get("result").asLong());
+    }
+
+    @Test
     void aFinishedJobIsPurgedFromThePage() {
         String id = submit("01/03/2022", "03/03/2022");
         JsonNode done = awaitFinished(id);
@@ -205,6 +247,12 @@ class MonitorPageTest extends StorageFaultTestSupport {
         Wait.until("the job's row", DEADLINE, () -> row(id) != null);
         row(id).findElement(By.cssSelector("button.job-link")).click();
         Wait.until("the job's detail", DEADLINE, () -> browser.find("detail-id").getText().equals(id));
+    }
+
+    private List<String> historyEvents() {
+        Object events = browser.script("return [...document.querySelectorAll('#history-rows tr')]"
+                + ".map(r => r.querySelector('[data-label=\"Event\"]').textContent);");
+        return ((List<?>) events).stream().map(String::valueOf).toList();
     }
 
     private int rowCount() {

@@ -57,4 +57,24 @@ class PerCallerLimitTest extends ApiTestSupport {
         }
         assertEquals(202, alice.get("/api/submit/query?" + query("01/01/2021", "02/01/2021")).status());
     }
+
+    @Test
+    void aRestartPastTheLimitGets429AndCreatesNothing() {
+        String finished = alice.submit("01/01/2021", "02/01/2021");
+        alice.awaitFinished(finished);
+        try (Azurite.Paused frozen = azurite.pause()) {
+            alice.submit("01/01/2021", "02/01/2021");
+            alice.submit("01/01/2021", "02/01/2021");
+            int alicesJobs = alice.jobCount();
+
+            HttpResult refused = alice.post("/api/status/" + finished + "/restart", null);
+
+            assertEquals(429, refused.status(), refused.toString());
+            assertEquals("application/problem+json", refused.contentType());
+            assertEquals(alicesJobs, alice.jobCount());
+        }
+        for (var job : root.get("/api/status?top=1000").json()) {
+            root.awaitFinished(job.get("id").asText());
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Wait;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -49,6 +50,10 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         assertUnavailableInTime(() -> get("/api/results/" + id));
         assertUnavailableInTime(() -> post("/api/status/" + id + "/terminate?reason=stalled", ""));
         assertUnavailableInTime(() -> delete("/api/status/" + id));
+        for (String action : List.of("suspend", "resume", "rewind", "restart")) {
+            assertUnavailableInTime(() -> post("/api/status/" + id + "/" + action, ""));
+        }
+        assertUnavailableInTime(() -> delete("/api/status?runtimeStatus=Completed"));
         assertUnavailableInTime(() -> post("/api/submit/query", "{\"s\":\"01/02/2024\",\"e\":\"02/02/2024\"}",
                 "Content-Type", "application/json"));
 

@@ -1,6 +1,7 @@
 package io.asynctablequery.api;
 
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.query.Checkpoints;
 import io.asynctablequery.jobs.JobWatchers;
 import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.json.Json;
@@ -44,8 +45,11 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("submitRequests", new SubmitRequests(dateRanges, callbacks, links));
         registry.bind("summaryApi", new SummaryApi(dateRanges,
                 registry.lookupByNameAndType("summaryBlobs", SummaryBlobs.class)));
-        registry.bind("jobApi", new JobApi(store, registry.lookupByNameAndType("instanceShutdown", Shutdown.class),
-                retryAfter, settings.number("jobs.max-pending-per-caller", 0)));
+        JobApi jobApi = new JobApi(store, registry.lookupByNameAndType("instanceShutdown", Shutdown.class),
+                retryAfter, settings.number("jobs.max-pending-per-caller", 0));
+        registry.bind("jobApi", jobApi);
+        registry.bind("jobControls", new JobControls(jobApi, store,
+                registry.lookupByNameAndType("checkpoints", Checkpoints.class), retryAfter));
         registry.bind("jobListing", new JobListing(store));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("eventStream", new EventStream(watchers, retryAfter,

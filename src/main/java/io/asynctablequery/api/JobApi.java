@@ -43,19 +43,10 @@ public class JobApi {
      */
     public Submission submit(@Body SubmitRequest request,
                              @ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
-        if (!shutdown.accepting()) {
-            throw new ApiException(503, "The instance is stopping; submit the job again.",
-                    Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
-        }
-        if (maxPendingPerCaller > 0 && !caller.admin()
-                && store.countUnfinished(caller.owner()) >= maxPendingPerCaller) {
-            throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
-                    + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
-        }
+        admit(caller);
         Submission submission = store.submit(new JobRequest(request.input(), request.fresh(), caller.owner(),
                         request.idempotencyKey(), request.callbackUrl(), request.linkBase()))
-                .orElseThrow(() -> new ApiException(503, "Too many unfinished jobs; try again later.",
-                        Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
+                .orElseThrow(this::full);
         if (!submission.created() && !(submission.job().input().equals(request.input())
                 && submission.job().fresh() == request.fresh()
                 && Objects.equals(submission.job().callbackUrl(), request.callbackUrl()))) {
@@ -63,6 +54,33 @@ public class JobApi {
                     + "' was already used for a job with other parameters.");
         }
         return submission;
+    }
+
+    /**
+     * Whether this instance takes a new job from this caller now: 503 while it stops, 429 past the caller's own
+     * limit of unfinished jobs.
+     */
+    void admit(Caller caller) {
+        accepting();
+        if (maxPendingPerCaller > 0 && !caller.admin()
+                && store.countUnfinished(caller.owner()) >= maxPendingPerCaller) {
+            throw new ApiException(429, "You have " + maxPendingPerCaller + " unfinished jobs, the most a caller "
+                    + "may have; try again when one has finished.", Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        }
+    }
+
+    /** 503 while the instance stops: it queues no job. */
+    void accepting() {
+        if (!shutdown.accepting()) {
+            throw new ApiException(503, "The instance is stopping; submit the job again.",
+                    Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        }
+    }
+
+    /** The answer when {@code jobs.max-pending} unfinished jobs exist: 503, nothing created. */
+    ApiException full() {
+        return new ApiException(503, "Too many unfinished jobs; try again later.",
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
     /** Undoes a submit whose job could not be queued, so that no job is left half-created. */
@@ -92,16 +110,24 @@ public class JobApi {
 
     public Job terminate(String id, Object reason, Caller caller) {
         find(id, caller);
-        String why = reason == null ? "Terminated by request." : reason.toString();
-        if (!(reason == null || reason instanceof String) || why.length() > MAX_REASON_LENGTH) {
-            throw new ApiException(400, "Invalid reason: give one text of at most " + MAX_REASON_LENGTH
-                    + " characters.");
-        }
-        JobStore.Change change = store.terminate(id, why).orElseThrow(ApiException::notFound);
+        String why = reason(reason, MAX_REASON_LENGTH);
+        JobStore.Change change = store.terminate(id, why == null ? "Terminated by request." : why)
+                .orElseThrow(ApiException::notFound);
         if (!change.changed()) {
             throw new ApiException(410, "Job already " + change.before().status() + ".");
         }
         return change.after();
+    }
+
+    /** A caller's {@code reason}: null when none was given; one text of at most {@code max} characters. */
+    static String reason(Object reason, int max) {
+        if (reason == null) {
+            return null;
+        }
+        if (!(reason instanceof String text) || text.length() > max) {
+            throw new ApiException(400, "Invalid reason: give one text of at most " + max + " characters.");
+        }
+        return text;
     }
 
     public void purge(String id, Caller caller) {

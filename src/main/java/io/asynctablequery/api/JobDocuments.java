@@ -9,6 +9,7 @@ import io.asynctablequery.query.Progress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** The JSON documents of the API, built from a job. */
 public final class JobDocuments {
@@ -20,9 +21,19 @@ public final class JobDocuments {
     private JobDocuments() {
     }
 
-    /** The submit's 202 body: the original {@code statusUri} and Durable Functions' check-status links. */
+    /**
+     * The submit's 202 body: the original {@code statusUri} and Durable Functions' check-status links (those with
+     * {@code {text}} are URI templates, as Durable's are).
+     */
     public record SubmitLinks(String id, String statusUri, String statusQueryGetUri, String operationUri,
-                              String terminatePostUri, String purgeHistoryDeleteUri) {
+                              String terminatePostUri, String purgeHistoryDeleteUri, String suspendPostUri,
+                              String resumePostUri, String rewindPostUri, String restartPostUri) {
+    }
+
+    /** One entry of {@code historyEvents} ({@code showHistory=true}); {@code instance} and {@code reason} where set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HistoryEvent(String eventType, String timestamp, String instance, String reason,
+                               int partitionsDone) {
     }
 
     /** The job's input; {@code fresh} only when it was submitted with {@code fresh=true}. */
@@ -30,13 +41,14 @@ public final class JobDocuments {
     }
 
     /**
-     * The scan's progress; {@code retrying} only while it waits to retry a page storage failed to serve;
-     * {@code partitionsFromSummaries} of the days done, those answered from their summaries (SPEC §11).
+     * The scan's progress; {@code retrying} only while it waits to retry a page storage failed to serve; of the
+     * days done, {@code partitionsFromSummaries} were answered from their summaries (SPEC §11),
+     * {@code partitionsFromCheckpoint} from the job's own checkpoint (SPEC §15).
      */
     public record CustomStatus(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
                                int percentComplete,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Progress.Retrying retrying,
-                               int partitionsFromSummaries) {
+                               int partitionsFromSummaries, int partitionsFromCheckpoint) {
     }
 
     /**
@@ -48,7 +60,8 @@ public final class JobDocuments {
                          @JsonInclude(JsonInclude.Include.NON_NULL) Input input, CustomStatus customStatus,
                          Long result, Object output, JobError error, String createdTime, String lastUpdatedTime,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String callbackUrl,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Delivery callbackDelivery) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Delivery callbackDelivery,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEvent> historyEvents) {
     }
 
     /** The webhook's delivery: Pending (not yet delivered), Delivered or Failed (given up). */
@@ -71,20 +84,31 @@ public final class JobDocuments {
     static SubmitLinks links(String base, String id) {
         String status = base + "/api/status/" + id;
         return new SubmitLinks(id, status, status, base + "/api/operations/" + id,
-                status + "/terminate?reason={text}", status);
+                status + "/terminate?reason={text}", status, status + "/suspend?reason={text}",
+                status + "/resume?reason={text}", status + "/rewind?reason={text}", status + "/restart");
     }
 
     static Status status(Job job, boolean showInput) {
+        return status(job, showInput, false);
+    }
+
+    static Status status(Job job, boolean showInput, boolean showHistory) {
         String status = job.status().name();
         Input input = showInput ? new Input(job.input().start().toString(), job.input().end().toString(),
                 job.fresh() ? Boolean.TRUE : null) : null;
         Progress p = job.progress();
         CustomStatus custom = new CustomStatus(p.partitionsTotal(), p.partitionsDone(), p.entitiesScanned(),
                 p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete(),
-                job.status() == JobStatus.Running ? p.retrying() : null, p.partitionsFromSummaries());
+                job.status() == JobStatus.Running ? p.retrying() : null, p.partitionsFromSummaries(),
+                p.partitionsFromCheckpoint());
         return new Status(job.id(), job.id(), NAME, status, status, input, custom, job.result(), job.output(),
                 job.error(), time(job.createdTime()), time(job.lastUpdatedTime()), withoutQuery(job.callbackUrl()),
-                delivery(job));
+                delivery(job), showHistory ? history(job) : null);
+    }
+
+    private static List<HistoryEvent> history(Job job) {
+        return job.history().stream().map(event -> new HistoryEvent(event.eventType().name(), time(event.timestamp()),
+                event.instance(), event.reason(), event.partitionsDone())).toList();
     }
 
     private static Delivery delivery(Job job) {

@@ -14,13 +14,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * {@code GET /api/status}: reads the filters (runtime status, creation time), the page size {@code top} and
- * the continuation token, and asks the store for one page, newest first.
+ * {@code GET /api/status}: reads the filters (runtime status, creation time, id prefix), the page size {@code top}
+ * and the continuation token, and asks the store for one page, newest first. {@code DELETE /api/status}: purges the
+ * finished jobs the same filters find (an admin's only under {@code api-key}/{@code entra-id}; at least one filter).
  */
 public class JobListing {
 
@@ -40,6 +43,7 @@ public class JobListing {
                 time(in.getHeader("createdTimeFrom"), "createdTimeFrom"),
                 time(in.getHeader("createdTimeTo"), "createdTimeTo"),
                 Authentication.caller(exchange).listedOwner(),
+                idPrefix(in.getHeader("instanceIdPrefix")),
                 top(in.getHeader("top")),
                 token(in.getHeader(CONTINUATION_HEADER)));
         try {
@@ -48,6 +52,34 @@ public class JobListing {
             throw new ApiException(400, "Invalid " + CONTINUATION_HEADER + ": send back the value of a previous "
                     + "response unchanged.");
         }
+    }
+
+    /** Purge by filter: how many finished jobs it purged. Refuses (nothing purged) without a filter, or a non-admin. */
+    public int purge(Exchange exchange) {
+        if (!Authentication.caller(exchange).admin()) {
+            throw new ApiException(403, "Only an admin may purge jobs by filter.");
+        }
+        Message in = exchange.getIn();
+        if (Stream.of("runtimeStatus", "createdTimeFrom", "createdTimeTo", "instanceIdPrefix")
+                .allMatch(name -> in.getHeader(name) == null || in.getHeader(name).toString().isBlank())) {
+            throw new ApiException(400, "Give at least one filter: createdTimeFrom, createdTimeTo, runtimeStatus or "
+                    + "instanceIdPrefix.");
+        }
+        return store.purgeAll(new JobQuery(statuses(in.getHeader("runtimeStatus")),
+                time(in.getHeader("createdTimeFrom"), "createdTimeFrom"),
+                time(in.getHeader("createdTimeTo"), "createdTimeTo"), null,
+                idPrefix(in.getHeader("instanceIdPrefix")), MAX_TOP, null));
+    }
+
+    private static String idPrefix(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text) || !text.strip().matches("[0-9A-Fa-f-]{1,36}")) {
+            throw new ApiException(400, "Invalid instanceIdPrefix: give the first characters of a job id (0-9, a-f "
+                    + "and -).");
+        }
+        return text.strip().toLowerCase(Locale.ROOT);
     }
 
     private static Set<JobStatus> statuses(Object value) {
@@ -65,7 +97,7 @@ public class JobListing {
                     .filter(status -> status.name().equalsIgnoreCase(name.strip()))
                     .findFirst()
                     .orElseThrow(() -> new ApiException(400, "Invalid runtimeStatus: use a comma-separated list of "
-                            + "Pending, Running, Completed, Failed, Terminated.")));
+                            + "Pending, Running, Suspended, Completed, Failed, Terminated.")));
         }
         return statuses.isEmpty() ? JobStatusSets.ALL : statuses;
     }

@@ -54,7 +54,8 @@ public class JobResponses implements StatusDocuments {
             code = 500;
         }
         boolean showInput = !"false".equalsIgnoreCase(exchange.getIn().getHeader("showInput", "", String.class));
-        HttpResponses.write(exchange, code, headers, JobDocuments.status(job, showInput));
+        boolean showHistory = "true".equalsIgnoreCase(exchange.getIn().getHeader("showHistory", "", String.class));
+        HttpResponses.write(exchange, code, headers, JobDocuments.status(job, showInput, showHistory));
     }
 
     /** Operation monitor: always 200, with {@code Retry-After} while not finished. */
@@ -79,13 +80,19 @@ public class JobResponses implements StatusDocuments {
         HttpResponses.write(exchange, 200, headers(exchange), new JobDocuments.Result(job.id(), job.result()));
     }
 
-    public void terminated(Exchange exchange) {
-        Job job = job(exchange);
-        HttpResponses.write(exchange, 202, Map.of("Location", links.status(exchange, job.id())), null);
+    /** Terminate, suspend, resume, rewind: 202, {@code Location} the job's status (the path's id, checked before). */
+    public void accepted(Exchange exchange) {
+        String id = exchange.getIn().getHeader("id", String.class);
+        HttpResponses.write(exchange, 202, Map.of("Location", links.status(exchange, id)), null);
     }
 
     public void purged(Exchange exchange) {
         HttpResponses.write(exchange, 200, Map.of(), new JobDocuments.Purged(1));
+    }
+
+    /** Purge by filter: how many jobs it purged (the body), maybe none. */
+    public void purgedAll(Exchange exchange) {
+        HttpResponses.write(exchange, 200, Map.of(), new JobDocuments.Purged(exchange.getIn().getBody(Integer.class)));
     }
 
     /** List: a JSON array of status documents; the next page's token in {@code x-ms-continuation-token}. */

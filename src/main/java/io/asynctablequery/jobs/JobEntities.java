@@ -3,6 +3,7 @@ package io.asynctablequery.jobs;
 import io.asynctablequery.query.Progress;
 import io.asynctablequery.query.DayRange;
 import com.azure.data.tables.models.TableEntity;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -22,7 +23,15 @@ final class JobEntities {
     private JobEntities() {
     }
 
+    /** The job's row, read by id: every column, its history too. */
     static TableEntity toEntity(String partitionKey, String rowKey, Job job) {
+        TableEntity entity = toIndexEntity(partitionKey, rowKey, job);
+        JobHistoryColumns.write(entity, job.history());
+        return entity;
+    }
+
+    /** The job's row in the listing index: the same columns but its history, which listings do not show. */
+    static TableEntity toIndexEntity(String partitionKey, String rowKey, Job job) {
         TableEntity entity = new TableEntity(partitionKey, rowKey)
                 .addProperty("JobId", job.id())
                 .addProperty(STATUS, job.status().name())
@@ -37,6 +46,9 @@ final class JobEntities {
         putIfSet(entity, "StartedTime", time(job.startedTime()));
         putIfSet(entity, "PartitionsFromSummaries", job.progress().partitionsFromSummaries() == 0 ? null
                 : job.progress().partitionsFromSummaries());
+        putIfSet(entity, "PartitionsFromCheckpoint", job.progress().partitionsFromCheckpoint() == 0 ? null
+                : job.progress().partitionsFromCheckpoint());
+        putIfSet(entity, "RanBeforeMs", job.state().ranBefore().isZero() ? null : job.state().ranBefore().toMillis());
         putIfSet(entity, "Fresh", job.fresh() ? Boolean.TRUE : null);
         Progress.Retrying retrying = job.progress().retrying();
         putIfSet(entity, "RetryAttempts", retrying == null ? null : retrying.attempts());
@@ -68,16 +80,17 @@ final class JobEntities {
                 number(entity, "PartitionsDone").intValue(), number(entity, "EntitiesScanned").longValue(),
                 number(entity, "EntitiesSkipped").longValue(), retryAttempts == null ? null
                         : new Progress.Retrying(retryAttempts.intValue(), text(entity, "RetryErrorCode")),
-                number(entity, "PartitionsFromSummaries") == null ? 0
-                        : number(entity, "PartitionsFromSummaries").intValue());
+                count(entity, "PartitionsFromSummaries"), count(entity, "PartitionsFromCheckpoint"));
+        Number ranBefore = number(entity, "RanBeforeMs");
         JobState state = new JobState(JobStatus.valueOf(text(entity, STATUS)), progress, outcome(entity),
-                instant(entity, CREATED_TIME), instant(entity, "StartedTime"), instant(entity, "LastUpdatedTime"));
+                instant(entity, CREATED_TIME), instant(entity, "StartedTime"), instant(entity, "LastUpdatedTime"),
+                ranBefore == null ? Duration.ZERO : Duration.ofMillis(ranBefore.longValue()));
         CallbackDelivery callback = text(entity, "CallbackStatus") == null ? null
                 : new CallbackDelivery(text(entity, "CallbackStatus"), number(entity, "CallbackAttempts").intValue(),
                         number(entity, "CallbackStatusCode") == null ? null
                                 : number(entity, "CallbackStatusCode").intValue(),
                         instant(entity, "CallbackTime"));
-        return new Job(text(entity, "JobId"), request, state, callback);
+        return new Job(text(entity, "JobId"), request, state, callback, JobHistoryColumns.read(entity));
     }
 
     /** The count, the failure or the reason, as the columns a finished job has. */
@@ -114,6 +127,11 @@ final class JobEntities {
     private static String text(TableEntity entity, String name) {
         Object value = entity.getProperty(name);
         return value == null ? null : value.toString();
+    }
+
+    private static int count(TableEntity entity, String name) {
+        Number value = number(entity, name);
+        return value == null ? 0 : value.intValue();
     }
 
     private static Number number(TableEntity entity, String name) {

@@ -1,6 +1,7 @@
 package io.asynctablequery.jobs;
 
 import io.asynctablequery.query.AuditQuery;
+import io.asynctablequery.query.Checkpoints;
 import io.asynctablequery.query.ScanFailedException;
 import io.asynctablequery.query.ScanResult;
 import io.asynctablequery.storage.BackOff;
@@ -33,6 +34,7 @@ public class JobRunner {
 
     private final JobStore store;
     private final AuditQuery query;
+    private final Checkpoints checkpoints;
     private final Shutdown shutdown;
     private final Duration timeout;
     private final Duration stopCheckInterval;
@@ -46,11 +48,12 @@ public class JobRunner {
      * @param stopCheckInterval   how often a running scan re-reads its job to see a terminate (zero: every page)
      * @param failuresRedelivered whether the queue delivers a message again when its worker fails
      */
-    public JobRunner(JobStore store, AuditQuery query, Shutdown shutdown, Duration timeout,
-                     Duration stopCheckInterval, boolean failuresRedelivered, boolean sharedStore,
+    public JobRunner(JobStore store, AuditQuery query, Checkpoints checkpoints, Shutdown shutdown,
+                     Duration timeout, Duration stopCheckInterval, boolean failuresRedelivered, boolean sharedStore,
                      Duration outageTolerance) {
         this.store = store;
         this.query = query;
+        this.checkpoints = checkpoints;
         this.shutdown = shutdown;
         this.timeout = timeout;
         this.stopCheckInterval = stopCheckInterval;
@@ -79,11 +82,15 @@ public class JobRunner {
             if (!ticket.matches(current)) {
                 throw new IllegalStateException("Message for job " + ticket.id() + " does not match the job");
             }
+            if (current.status() == JobStatus.Pending) {
+                return current.running(store.now());
+            }
             boolean takeOver = current.status() == JobStatus.Running && attempt > 1 && failuresRedelivered;
-            return current.status() == JobStatus.Pending || takeOver ? current.running(store.now()) : current;
+            return takeOver ? current.takenOver(store.now()) : current;
         }).filter(JobStore.Change::changed).map(JobStore.Change::after).orElse(null);
         if (job == null) {
-            LOG.debug("Job {} is not to be run (finished, purged or running elsewhere); dropped", ticket.id());
+            LOG.debug("Job {} is not to be run (finished, suspended, purged or running elsewhere); dropped",
+                    ticket.id());
         } else {
             started(job.id());
         }
@@ -98,7 +105,8 @@ public class JobRunner {
         Instant deadline = deadline(job);
         try {
             ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline,
-                    new JobScanListener(store, shutdown, job, deadline, stopCheckInterval));
+                    new JobScanListener(store, shutdown, job, deadline, stopCheckInterval),
+                    checkpoints.open(job.id(), job.input()));
             return scan.stopped() ? new ScanOutcome.Stopped() : new ScanOutcome.Counted(scan);
         } catch (ScanFailedException e) {
             return new ScanOutcome.Failed(JobError.TIMEOUT.equals(e.code()) ? timedOut()
@@ -134,7 +142,7 @@ public class JobRunner {
                 } else if (shutdown.handingBack()) {
                     handedBack = true;
                     handBack(job);
-                } // else: terminated or purged meanwhile, and that state stays
+                } // else: terminated, suspended or purged meanwhile, and that state stays
             } else if (outcome instanceof ScanOutcome.Crashed crashed) {
                 LOG.error("Job {} failed its worker (delivery {})", job.id(), delivery == null ? 1 : delivery,
                         crashed.failure());
@@ -219,7 +227,7 @@ public class JobRunner {
         }
         try {
             shutdown.beforeHandBackDeadline(() -> store.update(job.id(),
-                    current -> current.sameRunAs(job) ? current.pending(store.now()) : current));
+                    current -> current.sameRunAs(job) ? current.handedBack(store.now()) : current));
             LOG.info("Job {} handed back: the instance is stopping", job.id());
         } catch (RuntimeException e) {
             // Still Running in the store: a queue delivers it again (its message is not deleted), and the
@@ -236,7 +244,7 @@ public class JobRunner {
         }
         for (Job job : store.unfinished()) {
             store.update(job.id(), current -> current.status() == JobStatus.Pending
-                    ? current.failed(shutdown(), store.now()) : current);
+                    || current.status() == JobStatus.Suspended ? current.failed(shutdown(), store.now()) : current);
         }
     }
 
@@ -255,8 +263,9 @@ public class JobRunner {
                         + "'."), store.now()));
     }
 
+    /** When the claimed run must stop: the job timeout counts the running time of all its runs. */
     private Instant deadline(Job job) {
-        return job.startedTime().plus(timeout);
+        return job.startedTime().plus(timeout.minus(job.state().ranBefore()));
     }
 
     private JobError timedOut() {

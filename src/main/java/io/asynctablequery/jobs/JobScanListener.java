@@ -82,7 +82,8 @@ final class JobScanListener implements ScanListener {
                 Math.max(shown.partitionsDone(), progress.partitionsDone()),
                 Math.max(shown.entitiesScanned(), progress.entitiesScanned()),
                 Math.max(shown.entitiesSkipped(), progress.entitiesSkipped()), progress.retrying(),
-                Math.max(shown.partitionsFromSummaries(), progress.partitionsFromSummaries()));
+                Math.max(shown.partitionsFromSummaries(), progress.partitionsFromSummaries()),
+                Math.max(shown.partitionsFromCheckpoint(), progress.partitionsFromCheckpoint()));
         return merged.equals(shown) ? job : job.withProgress(merged, store.now());
     }
 }

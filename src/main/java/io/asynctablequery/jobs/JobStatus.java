@@ -4,6 +4,8 @@ package io.asynctablequery.jobs;
 public enum JobStatus {
     Pending("NotStarted"),
     Running("Running"),
+    /** Stopped by a caller until resumed; not finished, so pollers go on polling (the operation shows Running). */
+    Suspended("Running"),
     Completed("Succeeded"),
     Failed("Failed"),
     Terminated("Canceled");

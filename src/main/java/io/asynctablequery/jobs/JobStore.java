@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,19 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(JobRequest request) {
-        return submitStored(request.asStored());
+        return submitStored(request.asStored(), null);
+    }
+
+    /**
+     * A finished job's input as a new job (a restart with a new id): its owner, range, {@code fresh} and callback,
+     * not its idempotency key, which still names the first.
+     *
+     * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
+     */
+    public Optional<Submission> submitAgain(Job finished) {
+        JobRequest request = finished.request();
+        return submitStored(new JobRequest(request.input(), request.fresh(), request.owner(), null,
+                request.callbackUrl(), request.linkBase()), "Restarted from job " + finished.id());
     }
 
     /** Unfinished jobs of one owner. */
@@ -94,7 +108,7 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitStored(JobRequest request) {
+    private Optional<Submission> submitStored(JobRequest request, String note) {
         String id = JobIds.next();
         String idempotencyKey = request.idempotencyKey();
         if (idempotencyKey != null) {
@@ -105,7 +119,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitStored(request);
+                return submitStored(request, note);
             }
         }
         if (repository.countUnfinished() >= maxPending) {
@@ -114,7 +128,7 @@ public class JobStore {
             }
             return Optional.empty();
         }
-        Job job = Job.pending(id, request, now());
+        Job job = Job.pending(id, request, now(), note);
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {
@@ -204,9 +218,39 @@ public class JobStore {
         }
     }
 
-    /** Pending or Running to Terminated; a finished job stays as it is. */
+    /** Pending, Running or Suspended to Terminated; a finished job stays as it is. */
     public Optional<Change> terminate(String id, String reason) {
         return update(id, job -> job.status().isFinished() ? job : job.terminated(reason, now()));
+    }
+
+    /** Pending or Running to Suspended (a running scan sees it and stops); any other job stays as it is. */
+    public Optional<Change> suspend(String id, String reason) {
+        return update(id, job -> job.status() == JobStatus.Pending || job.status() == JobStatus.Running
+                ? job.suspended(reason, now()) : job);
+    }
+
+    /** Suspended to Pending, to be queued again; any other job stays as it is. */
+    public Optional<Change> resume(String id, String reason) {
+        return update(id, job -> job.status() == JobStatus.Suspended ? job.resumed(reason, now()) : job);
+    }
+
+    /** Failed to Pending, to be queued again and run from its checkpoint; any other job stays as it is. */
+    public Optional<Change> rewind(String id, String reason) {
+        return update(id, job -> job.status() == JobStatus.Failed ? job.rewound(reason, now()) : job);
+    }
+
+    /** Finished to Pending, from the start, to be queued again (its checkpoint dropped first); others stay. */
+    public Optional<Change> restart(String id) {
+        return update(id, job -> job.status().isFinished() ? job.restarted(now()) : job);
+    }
+
+    /**
+     * Writes {@code before} back over a job that is still exactly {@code after} (a change whose job could not be
+     * queued again: it is left as it was, not Pending with no message to run it).
+     */
+    public void undo(Job before, Job after) {
+        update(after.id(), current -> current.status() == after.status()
+                && current.lastUpdatedTime().equals(after.lastUpdatedTime()) ? before : current);
     }
 
     public PurgeOutcome purge(String id) {
@@ -230,13 +274,39 @@ public class JobStore {
         return PurgeOutcome.PURGED;
     }
 
+    /**
+     * Purges the finished jobs a listing finds (its statuses narrowed to the finished ones), page after page;
+     * returns how many.
+     */
+    public int purgeAll(JobQuery query) {
+        Set<JobStatus> finished = EnumSet.copyOf(JobStatusSets.FINISHED);
+        finished.retainAll(query.statuses());
+        if (finished.isEmpty()) {
+            return 0;
+        }
+        int purged = 0;
+        String token = null;
+        do {
+            JobPage page = repository.list(new JobQuery(finished, query.createdFrom(), query.createdTo(),
+                    query.owner(), query.idPrefix(), 1000, token));
+            for (Job job : page.jobs()) {
+                if (purge(job.id()) == PurgeOutcome.PURGED) {
+                    purged++;
+                }
+            }
+            token = page.continuationToken();
+        } while (token != null);
+        return purged;
+    }
+
     /** Purges the finished jobs last updated longer than {@code jobs.retention} ago; returns how many. */
     public int purgeExpired() {
         Instant cutOff = now().minus(retention);
         int purged = 0;
         String token = null;
         do {
-            JobPage page = repository.list(new JobQuery(JobStatusSets.FINISHED, null, cutOff, null, 1000, token));
+            JobPage page = repository.list(new JobQuery(JobStatusSets.FINISHED, null, cutOff, null, null, 1000,
+                    token));
             for (Job job : page.jobs()) {
                 if (job.lastUpdatedTime().isBefore(cutOff) && purge(job.id()) == PurgeOutcome.PURGED) {
                     purged++;

@@ -4,6 +4,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.asynctablequery.query.AuditQuery;
+import io.asynctablequery.query.Checkpoints;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
 import io.asynctablequery.storage.StorageDeadline;
@@ -54,9 +55,14 @@ public class JobsConfiguration implements CamelConfiguration {
                 threads.fixed(JobWatchers.class, "job-watch-wakeup", 2));
         store.addListener(watchers);
         Shutdown shutdown = new Shutdown(registry.lookupByNameAndType("storageDeadline", StorageDeadline.class));
+        Checkpoints checkpoints = registry.lookupByNameAndType("checkpoints", Checkpoints.class);
+        if (checkpoints != Checkpoints.NONE) {
+            store.addListener(new CheckpointRemoval(checkpoints,
+                    threads.fixed(CheckpointRemoval.class, "checkpoint-removal", 1)));
+        }
         JobRunner runner = new JobRunner(store, registry.lookupByNameAndType("auditQuery", AuditQuery.class),
-                shutdown, settings.duration("jobs.timeout"), sharedCheck, modes.queue(), modes.sharedStore(),
-                settings.duration("jobs.storage-outage-tolerance"));
+                checkpoints, shutdown, settings.duration("jobs.timeout"), sharedCheck, modes.queue(),
+                modes.sharedStore(), settings.duration("jobs.storage-outage-tolerance"));
         registry.bind("jobStore", store);
         registry.bind("jobWatchers", watchers);
         registry.bind("jobRunner", runner);

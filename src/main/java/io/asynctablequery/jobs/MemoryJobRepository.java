@@ -82,6 +82,7 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
         for (Job job : all()) {
             if (query.statuses().contains(job.status())
                     && (query.owner() == null || query.owner().equals(job.owner()))
+                    && (query.idPrefix() == null || job.id().startsWith(query.idPrefix()))
                     && (query.createdFrom() == null || !job.createdTime().isBefore(query.createdFrom()))
                     && (query.createdTo() == null || !job.createdTime().isAfter(query.createdTo()))
                     && (after == null || NEWEST_FIRST.compare(Cursor.of(job), after) > 0)) {

@@ -101,7 +101,7 @@ public class TableJobRepository implements JobRepository {
     public Exchange add(CamelContext camelContext, String key, Exchange oldExchange, Exchange newExchange) {
         Job job = newExchange.getIn().getBody(Job.class);
         TableEntity main = JobEntities.toEntity(PARTITION, key, job);
-        TableEntity index = JobEntities.toEntity(PARTITION, indexKey(job), job);
+        TableEntity index = JobEntities.toIndexEntity(PARTITION, indexKey(job), job);
         List<TableTransactionAction> actions = new ArrayList<>();
         if (oldExchange == null) {
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, main));
@@ -124,7 +124,7 @@ public class TableJobRepository implements JobRepository {
                 new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
                         JobEntities.toEntity(PARTITION, key, job)),
                 new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
-                        JobEntities.toEntity(PARTITION, indexKey(job), job))));
+                        JobEntities.toIndexEntity(PARTITION, indexKey(job), job))));
         return null;
     }
 
@@ -227,7 +227,8 @@ public class TableJobRepository implements JobRepository {
     @Override
     public JobPage list(JobQuery query) {
         ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter(indexFilter(query.statuses(), query.createdFrom(), query.createdTo(), query.owner()))
+                .setFilter(indexFilter(query.statuses(), query.createdFrom(), query.createdTo(), query.owner())
+                        + idPrefixFilter(query.idPrefix()))
                 .setTop(query.top());
         String tableToken = decode(query.continuationToken());
         PagedResponse<TableEntity> page;
@@ -262,6 +263,19 @@ public class TableJobRepository implements JobRepository {
             filter.append(" and ").append(JobEntities.OWNER).append(" eq ").append(JobEntities.literal(owner));
         }
         return filter.toString();
+    }
+
+    /**
+     * Ids that start with the prefix, as a range of the {@code JobId} column (the table has no "starts with"): from
+     * the prefix to the prefix with its last character one higher. Empty without a prefix.
+     */
+    static String idPrefixFilter(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return "";
+        }
+        char last = prefix.charAt(prefix.length() - 1);
+        String upper = prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+        return " and JobId ge " + JobEntities.literal(prefix) + " and JobId lt " + JobEntities.literal(upper);
     }
 
     static String indexKey(Job job) {

@@ -38,7 +38,7 @@ public class UnfinishedJobs {
             List<JobTicket> tickets = store.unfinished().stream()
                     .filter(job -> job.createdTime().isBefore(startedAt) && !runner.isRunningHere(job.id()))
                     .map(job -> store.update(job.id(), current -> current.status() == JobStatus.Running
-                            && !runner.isRunningHere(current.id()) ? current.pending(store.now()) : current)
+                            && !runner.isRunningHere(current.id()) ? current.takenOverAtStart(store.now()) : current)
                             .map(JobStore.Change::after).orElse(null))
                     .filter(job -> job != null && job.status() == JobStatus.Pending)
                     .map(JobTicket::of)

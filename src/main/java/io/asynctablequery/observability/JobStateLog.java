@@ -1,5 +1,6 @@
 package io.asynctablequery.observability;
 
+import io.asynctablequery.jobs.InstanceName;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobStore;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One INFO line per job state change written by this instance (SPEC §8): the job's id, its owner's name,
- * the new state, how long since it was submitted, entities scanned, and the result or the error's code.
+ * the new state, this instance's name (as the job's history names it), how long since it was submitted, entities scanned, and the result or the error's code.
  * The fields are key-value pairs too, so the JSON log format gives each its own member. Never the
  * query's callback URL, a credential or the error's message (which may name a storage endpoint).
  */
@@ -41,6 +42,7 @@ public class JobStateLog implements JobStore.Listener {
 
     private static LoggingEventBuilder line(Job job) {
         LoggingEventBuilder line = LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("state", job.status())
+                .addKeyValue("instance", InstanceName.NAME)
                 .addKeyValue("owner", owner(job))
                 .addKeyValue("durationMs", Duration.between(job.createdTime(), job.lastUpdatedTime()).toMillis())
                 .addKeyValue("entitiesScanned", entities(job));

@@ -71,12 +71,15 @@ public class AuditQuery {
     /**
      * Counts the distinct values in the range.
      *
-     * @param fresh    read every day from the table, none from its summary
-     * @param deadline when the scan must give up with code {@code Timeout}
+     * @param fresh      read every day from the table, none from its summary
+     * @param deadline   when the scan must give up with code {@code Timeout}
+     * @param checkpoint the job's checkpoint ({@link Checkpoints#open}): days it answers are not read, days read
+     *                   whole are left to it; closed when the scan ends
      * @throws ScanFailedException when the table is missing, storage cannot be reached, or time ran out
      */
-    public ScanResult countDistinct(DayRange input, boolean fresh, Instant deadline, ScanListener listener) {
-        Scan scan = new Scan(this, input, summarisedDays.open(input, fresh), listener);
+    public ScanResult countDistinct(DayRange input, boolean fresh, Instant deadline, ScanListener listener,
+                                    SummarisedDays.ForScan checkpoint) {
+        Scan scan = new Scan(this, input, summarisedDays.open(input, fresh), checkpoint, listener);
         scans.add(scan);
         CompletableFuture.runAsync(scan::begin, scanThreads);
         try {
@@ -94,6 +97,7 @@ public class AuditQuery {
             throw describe(e.getCause());
         } finally {
             scans.remove(scan);
+            checkpoint.close();
         }
         return new ScanResult(scan.distinct.size(), scan.progress(), scan.stop.get());
     }

@@ -3,12 +3,14 @@ package io.asynctablequery.query;
 /**
  * How far a scan has come; shown as the status document's {@code customStatus}.
  *
- * @param retrying                set while the scan waits to retry a page storage failed to serve; null otherwise
- * @param partitionsFromSummaries day partitions answered from their summaries, not read from the table (they
- *                                count in {@code partitionsDone}, and their entities in the entity counts)
+ * @param retrying                 set while the scan waits to retry a page storage failed to serve; null otherwise
+ * @param partitionsFromSummaries  day partitions answered from their summaries, not read from the table (they
+ *                                 count in {@code partitionsDone}, and their entities in the entity counts)
+ * @param partitionsFromCheckpoint day partitions answered from the job's own checkpoint (an earlier run of the same
+ *                                 job read them), counted the same way
  */
 public record Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
-                       Retrying retrying, int partitionsFromSummaries) {
+                       Retrying retrying, int partitionsFromSummaries, int partitionsFromCheckpoint) {
 
     /** A scan waiting out a storage failure: how many tries of the page failed so far, and the last error. */
     public record Retrying(int attempts, String lastErrorCode) {
@@ -16,11 +18,11 @@ public record Progress(int partitionsTotal, int partitionsDone, long entitiesSca
 
     public Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped,
                     Retrying retrying) {
-        this(partitionsTotal, partitionsDone, entitiesScanned, entitiesSkipped, retrying, 0);
+        this(partitionsTotal, partitionsDone, entitiesScanned, entitiesSkipped, retrying, 0, 0);
     }
 
     public Progress(int partitionsTotal, int partitionsDone, long entitiesScanned, long entitiesSkipped) {
-        this(partitionsTotal, partitionsDone, entitiesScanned, entitiesSkipped, null, 0);
+        this(partitionsTotal, partitionsDone, entitiesScanned, entitiesSkipped, null, 0, 0);
     }
 
     public static Progress notStarted(int partitionsTotal) {

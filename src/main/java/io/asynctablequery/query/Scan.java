@@ -37,6 +37,7 @@ final class Scan {
     private final AuditQuery query;
     final DayRange input;
     final SummarisedDays.ForScan summaries;
+    final SummarisedDays.ForScan checkpoint;
     final ScanListener listener;
     volatile List<AuditFilter.Slice> slices = List.of();
     volatile Lanes lanes;
@@ -46,30 +47,31 @@ final class Scan {
     final AtomicInteger nextSlice = new AtomicInteger();
     final AtomicInteger daysDone = new AtomicInteger();
     final AtomicInteger daysFromSummaries = new AtomicInteger();
+    final AtomicInteger daysFromCheckpoint = new AtomicInteger();
     final AtomicLong scanned = new AtomicLong();
     final AtomicLong skipped = new AtomicLong();
     final AtomicBoolean stop = new AtomicBoolean();
     volatile Progress.Retrying retrying;
 
-    Scan(AuditQuery query, DayRange input, SummarisedDays.ForScan summaries, ScanListener listener) {
+    Scan(AuditQuery query, DayRange input, SummarisedDays.ForScan summaries, SummarisedDays.ForScan checkpoint,
+         ScanListener listener) {
         this.query = query;
         this.input = input;
         this.summaries = summaries;
+        this.checkpoint = checkpoint;
         this.listener = listener;
     }
 
-    /** Takes the days their summaries answer, then starts runners on slices of the other days. */
+    /**
+     * Takes the days their summaries answer, then those the job's checkpoint answers, then starts runners on slices
+     * of the other days.
+     */
     void begin() {
         try {
             Set<LocalDate> answered = ConcurrentHashMap.newKeySet();
-            summaries.recall(distinct, this::mustStop, day -> {
-                answered.add(day.day());
-                scanned.addAndGet(day.entitiesScanned());
-                skipped.addAndGet(day.entitiesSkipped());
-                daysFromSummaries.incrementAndGet();
-                daysDone.incrementAndGet();
-                listener.onProgress(progress());
-            });
+            summaries.recall(distinct, this::mustStop, day -> true, day -> answered(day, answered, daysFromSummaries));
+            checkpoint.recall(distinct, this::mustStop, day -> !answered.contains(day),
+                    day -> answered(day, answered, daysFromCheckpoint));
             slices = slicesOfDaysLeft(answered);
             lanes = new Lanes(Math.max(1, Math.min(query.parallelism, slices.size())));
             if (slices.isEmpty()) {
@@ -81,6 +83,22 @@ final class Scan {
             stop.set(true);
             finished.completeExceptionally(e);
         }
+    }
+
+    private void answered(SummarisedDays.Day day, Set<LocalDate> answered, AtomicInteger source) {
+        if (!answered.add(day.day())) {
+            return;
+        }
+        scanned.addAndGet(day.entitiesScanned());
+        skipped.addAndGet(day.entitiesSkipped());
+        source.incrementAndGet();
+        daysDone.incrementAndGet();
+        listener.onProgress(progress());
+    }
+
+    /** Whether a day's values are to be kept apart while its slice is read: its summary or the checkpoint takes it. */
+    private boolean keeps(LocalDate day) {
+        return summaries.keeps(day) || checkpoint.keeps(day);
     }
 
     /**
@@ -98,7 +116,7 @@ final class Scan {
             boolean runEnds = answered.contains(day.plusDays(1)) || day.equals(input.end());
             if (runStart != null && runEnds && !answered.contains(day)) {
                 boolean last = day.equals(input.end());
-                left.addAll(query.filter.slices(runStart, day, query.sliceDays, !last || summaries.keeps(day)));
+                left.addAll(query.filter.slices(runStart, day, query.sliceDays, !last || keeps(day)));
                 runStart = null;
             }
         }
@@ -179,7 +197,10 @@ final class Scan {
 
     /**
      * One slice being read: the entities read, and, when some of its days are to be kept, each day's values
-     * and counts, taken apart by the entities' PartitionKey (then selected too).
+     * and counts, taken apart by the entities' PartitionKey (then selected too). A key that is not a plain day
+     * (e.g. {@code 2021-02-10x}) lies between a day and the next in the table's order: it is counted as the
+     * original filter counts it, and the day it follows is not kept, since that day's record could not answer
+     * for the key (every other day of the slice is).
      */
     private final class SliceRead {
         final AuditFilter.Slice slice;
@@ -187,14 +208,13 @@ final class Scan {
         final boolean keeping;
         final String lastKey;
         long entities;
-        boolean odd; // a key that is not one of the slice's days: its days are not kept
         boolean retried; // a page needed more than one try: its days are not kept
 
         SliceRead(AuditFilter.Slice slice) {
             this.slice = slice;
             for (int i = 0; i < slice.days(); i++) {
                 LocalDate day = slice.first().plusDays(i);
-                if (summaries.keeps(day)) {
+                if (keeps(day)) {
                     days.put(day.toString(), new DayTally());
                 }
             }
@@ -208,14 +228,17 @@ final class Scan {
                 return true;
             }
             String key = entity.getPartitionKey();
-            if (key == null || key.compareTo(lastKey) > 0) {
-                odd = true;
-                return key == null;
+            if (key == null) {
+                days.values().forEach(day -> day.followedByOddKey = true);
+                return true;
             }
             if (!days.containsKey(key) && !isDayOfSlice(key)) {
-                odd = true;
+                DayTally before = days.get(dayBefore(key));
+                if (before != null) {
+                    before.followedByOddKey = true;
+                }
             }
-            return true;
+            return key.compareTo(lastKey) <= 0;
         }
 
         void tally(TableEntity entity, Object value) {
@@ -239,14 +262,37 @@ final class Scan {
             return false;
         }
 
-        /** Tells the summaries of the slice's days, once it was read whole. */
+        /** The last day of the slice whose key sorts before {@code key} (the slice reads from its first day on). */
+        private String dayBefore(String key) {
+            String before = null;
+            for (int i = 0; i < slice.days(); i++) {
+                String day = slice.first().plusDays(i).toString();
+                if (day.compareTo(key) < 0) {
+                    before = day;
+                }
+            }
+            return before;
+        }
+
+        /** Tells the summaries and the checkpoint of the slice's days, once it was read whole. */
         void handOver() {
             summaries.scanned(slice.days());
-            if (odd || retried) {
+            if (retried) {
                 return;
             }
-            days.forEach((day, tally) -> summaries.keep(
-                    new SummarisedDays.Day(LocalDate.parse(day), tally.scanned, tally.skipped), tally.values));
+            days.forEach((key, tally) -> {
+                if (tally.followedByOddKey) {
+                    return;
+                }
+                LocalDate day = LocalDate.parse(key);
+                SummarisedDays.Day figures = new SummarisedDays.Day(day, tally.scanned, tally.skipped);
+                if (summaries.keeps(day)) {
+                    summaries.keep(figures, tally.values);
+                }
+                if (checkpoint.keeps(day)) {
+                    checkpoint.keep(figures, tally.values);
+                }
+            });
         }
     }
 
@@ -254,6 +300,7 @@ final class Scan {
         final Set<Object> values = new HashSet<>();
         long scanned;
         long skipped;
+        boolean followedByOddKey;
     }
 
     /** Reads a slice page by page, keeping its place (the continuation token) when a page must be retried. */
@@ -358,6 +405,6 @@ final class Scan {
 
     Progress progress() {
         return new Progress(input.days(), daysDone.get(), scanned.get(), skipped.get(), retrying,
-                daysFromSummaries.get());
+                daysFromSummaries.get(), daysFromCheckpoint.get());
     }
 }

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Days a scan need not read from the table: kept elsewhere (SPEC §11, per-day summaries) from an earlier scan
@@ -34,10 +35,11 @@ public interface SummarisedDays {
         }
 
         /**
-         * Adds the values of the days it can answer to {@code into}, and tells {@code answered} of each day
-         * after its values were added. Returns early, answering fewer days, when {@code stop} says so.
+         * Adds the values of the {@code wanted} days it can answer to {@code into}, and tells {@code answered} of
+         * each day after its values were added. Returns early, answering fewer days, when {@code stop} says so.
          */
-        default void recall(Set<Object> into, BooleanSupplier stop, Consumer<Day> answered) {
+        default void recall(Set<Object> into, BooleanSupplier stop, Predicate<LocalDate> wanted,
+                            Consumer<Day> answered) {
         }
 
         /** A day {@link #keeps} asked for, read whole, each page at the first try: its figures and values. */
@@ -46,6 +48,10 @@ public interface SummarisedDays {
 
         /** The scan read so many more days from the table. */
         default void scanned(int days) {
+        }
+
+        /** The scan is over: what it left is written, or dropped, before this returns. */
+        default void close() {
         }
     }
 

@@ -45,6 +45,16 @@ public final class Settings {
                 + text(name) + "'");
     }
 
+    /** A blob container's name, as Azure allows it. */
+    public String containerName(String name) {
+        String container = text(name).strip();
+        if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+            throw new ConfigurationException(name + " must be a blob container name (3-63 lower-case letters, "
+                    + "digits and single hyphens, starting and ending with a letter or digit), not '" + container + "'");
+        }
+        return container;
+    }
+
     public boolean flag(String name) {
         return Boolean.parseBoolean(text(name).strip());
     }

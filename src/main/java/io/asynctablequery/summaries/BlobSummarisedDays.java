@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,13 +100,15 @@ public class BlobSummarisedDays implements SummarisedDays {
         }
 
         @Override
-        public void recall(Set<Object> into, BooleanSupplier stop, Consumer<Day> answered) {
+        public void recall(Set<Object> into, BooleanSupplier stop, Predicate<LocalDate> wanted,
+                           Consumer<Day> answered) {
             if (fresh || blobsFailed.get()) {
                 return;
             }
             List<SummaryBlobs.Listed> days;
             try {
-                days = blobs.list(range, false).values().stream().filter(day -> settled(day.day(), began)).toList();
+                days = blobs.list(range, false).values().stream()
+                        .filter(day -> settled(day.day(), began) && wanted.test(day.day())).toList();
             } catch (RuntimeException e) {
                 failed(readFailures, "list the summaries of " + range.start() + ".." + range.end(), e);
                 return;

@@ -39,7 +39,7 @@ import java.util.zip.GZIPOutputStream;
  * same whoever writes it, and compress well (neighbours share their prefix). A reader checks every part: a
  * truncated or altered blob is refused, never half read.
  */
-final class DaySummaryFormat {
+public final class DaySummaryFormat {
 
     private static final String FIRST_LINE = "async-table-query day summary 1";
     private static final String LAST_LINE = "end";
@@ -48,7 +48,8 @@ final class DaySummaryFormat {
     }
 
     /** The blob's bytes; empty when a value has a type a summary cannot hold (binary): the day is not kept. */
-    static Optional<byte[]> encode(String key, LocalDate day, long scanned, long skipped, Collection<Object> values) {
+    public static Optional<byte[]> encode(String key, LocalDate day, long scanned, long skipped,
+                                          Collection<Object> values) {
         List<String> lines = new ArrayList<>(values.size());
         for (Object value : values) {
             String line = encodeValue(value);
@@ -79,11 +80,28 @@ final class DaySummaryFormat {
      * @throws UnreadableSummaryException when it is not whole, not a summary, or not of this key and day
      */
     static DaySummary decode(byte[] blob, String key, LocalDate day) throws UnreadableSummaryException {
+        DaySummary summary = decode(blob, key);
+        if (!summary.day().equals(day)) {
+            throw new UnreadableSummaryException("not the summary of " + day);
+        }
+        return summary;
+    }
+
+    /**
+     * Reads content written by {@link #encode}, of any day.
+     *
+     * @throws UnreadableSummaryException when it is not whole, not a summary, or not of this key
+     */
+    public static DaySummary decode(byte[] blob, String key) throws UnreadableSummaryException {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(new ByteArrayInputStream(blob)), StandardCharsets.UTF_8.newDecoder()))) {
             expect(in, FIRST_LINE);
             expect(in, "key=" + key);
-            expect(in, "day=" + day);
+            String dayLine = line(in);
+            if (!dayLine.startsWith("day=")) {
+                throw new UnreadableSummaryException("no day=");
+            }
+            LocalDate day = LocalDate.parse(dayLine.substring("day=".length()));
             long scanned = number(in, "entitiesScanned=");
             long skipped = number(in, "entitiesSkipped=");
             long distinct = number(in, "distinct=");

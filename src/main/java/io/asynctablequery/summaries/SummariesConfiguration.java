@@ -4,7 +4,6 @@ import com.azure.data.tables.TableServiceClient;
 import io.asynctablequery.observability.MetricsRegistry;
 import io.asynctablequery.query.AuditFilter;
 import io.asynctablequery.query.SummarisedDays;
-import io.asynctablequery.settings.ConfigurationException;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.storage.StorageClients;
 import io.asynctablequery.storage.StorageSetup;
@@ -23,8 +22,6 @@ import org.apache.camel.spi.Registry;
  */
 public class SummariesConfiguration implements CamelConfiguration {
 
-    private static final String CONTAINER_NAME = "[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]";
-
     @Override
     public void configure(CamelContext context) {
         Settings settings = Settings.of(context);
@@ -33,12 +30,7 @@ public class SummariesConfiguration implements CamelConfiguration {
             registry.bind("summarisedDays", SummarisedDays.NONE);
             return;
         }
-        String container = settings.text("audit.summaries.container");
-        if (!container.matches(CONTAINER_NAME)) {
-            throw new ConfigurationException("audit.summaries.container must be a blob container name (3-63 "
-                    + "lower-case letters, digits and single hyphens, starting and ending with a letter or digit), "
-                    + "not '" + container + "'");
-        }
+        String container = settings.containerName("audit.summaries.container");
         Duration storageTimeout = settings.duration("api.storage-timeout");
         StorageClients storage = registry.lookupByNameAndType("storageClients", StorageClients.class);
         TableServiceClient tables = registry.lookupByNameAndType("tableServiceClient", TableServiceClient.class);

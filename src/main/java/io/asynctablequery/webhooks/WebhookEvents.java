@@ -53,8 +53,9 @@ public class WebhookEvents implements JobStore.Listener {
     /** The delivery of a finished job's webhook. */
     public WebhookDelivery delivery(Job job) {
         String type = TYPE_PREFIX + job.status().name().toLowerCase(Locale.ROOT);
-        String eventId = UUID.nameUUIDFromBytes((job.id() + "/" + job.status()).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        // one per outcome: a job rewound or restarted under its id ends again, and that end is a new event
+        String eventId = UUID.nameUUIDFromBytes((job.id() + "/" + job.status() + "/"
+                + job.lastUpdatedTime().toEpochMilli()).getBytes(StandardCharsets.UTF_8)).toString();
         CloudEvent event = CloudEventBuilder.v1()
                 .withId(eventId)
                 .withSource(URI.create(source(job)))

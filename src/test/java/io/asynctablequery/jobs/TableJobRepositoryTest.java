@@ -143,19 +143,19 @@ class TableJobRepositoryTest {
         List<String> listed = new ArrayList<>();
         String token = null;
         do {
-            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, null, 2, token));
+            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, null, null, 2, token));
             page.jobs().forEach(j -> listed.add(j.id()));
             token = page.continuationToken();
         } while (token != null);
 
         assertEquals(newestFirst, listed);
-        assertEquals(List.of(finished), store.list(new JobQuery(JobStatusSets.FINISHED, null, null, null, 10, null))
+        assertEquals(List.of(finished), store.list(new JobQuery(JobStatusSets.FINISHED, null, null, null, null, 10, null))
                 .jobs().stream().map(Job::id).toList());
         assertEquals(4, repository.unfinished().size());
         Instant before = store.find(newestFirst.get(4)).orElseThrow().createdTime().minusSeconds(1);
-        assertEquals(0, store.list(new JobQuery(JobStatusSets.ALL, null, before, null, 10, null)).jobs().size());
+        assertEquals(0, store.list(new JobQuery(JobStatusSets.ALL, null, before, null, null, 10, null)).jobs().size());
         assertThrows(InvalidContinuationTokenException.class,
-                () -> store.list(new JobQuery(JobStatusSets.ALL, null, null, null, 2, "bm90IGEgdG9rZW4")));
+                () -> store.list(new JobQuery(JobStatusSets.ALL, null, null, null, null, 2, "bm90IGEgdG9rZW4")));
     }
 
     @Test
@@ -200,7 +200,7 @@ class TableJobRepositoryTest {
         List<String> listed = new ArrayList<>();
         String token = null;
         do {
-            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, "alice", 2, token));
+            JobPage page = store.list(new JobQuery(JobStatusSets.ALL, null, null, "alice", null, 2, token));
             assertEquals(Math.min(2, alices.size() - listed.size()), page.jobs().size(), "full pages of alice's jobs");
             page.jobs().forEach(job -> listed.add(job.id()));
             token = page.continuationToken();

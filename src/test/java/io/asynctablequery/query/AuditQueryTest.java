@@ -26,6 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditQueryTest {
 
+    /** No job checkpoint: every day is read from the table. */
+    private static final SummarisedDays.ForScan NO_CHECKPOINT = Checkpoints.NONE.open("none", null);
+
     /** The app's pool is made by Camel's ExecutorServiceManager; the bean alone takes any pool. */
     private static final ExecutorService SCAN_THREADS = Executors.newCachedThreadPool();
 
@@ -65,7 +68,7 @@ class AuditQueryTest {
         for (int parallelism : new int[] {1, 3, 16}) {
             List<Progress> reports = new ArrayList<>();
             ScanResult result = query(parallelism).countDistinct(june(), false, Instant.now().plusSeconds(60),
-                    listener(() -> false, reports));
+                    listener(() -> false, reports), NO_CHECKPOINT);
 
             assertEquals(expected, result.distinctCount(), "parallelism " + parallelism);
             assertFalse(result.stopped());
@@ -84,7 +87,7 @@ class AuditQueryTest {
 
         // The first check lets the scan start; every later one (after each page) says stop.
         ScanResult result = query(1).countDistinct(bigDayOnly, false, Instant.now().plusSeconds(60),
-                listener(() -> checks.incrementAndGet() > 1, new ArrayList<>()));
+                listener(() -> checks.incrementAndGet() > 1, new ArrayList<>()), NO_CHECKPOINT);
 
         assertTrue(result.stopped());
         long scanned = result.progress().entitiesScanned();
@@ -98,7 +101,7 @@ class AuditQueryTest {
         ScanFailedException failure;
         try (Azurite.Paused frozen = azurite.pause()) {
             failure = assertThrows(ScanFailedException.class, () -> query(2).countDistinct(june(), false,
-                    Instant.now().plusMillis(300), listener(() -> false, new ArrayList<>())));
+                    Instant.now().plusMillis(300), listener(() -> false, new ArrayList<>()), NO_CHECKPOINT));
         }
         assertEquals(JobError.TIMEOUT, failure.code());
     }

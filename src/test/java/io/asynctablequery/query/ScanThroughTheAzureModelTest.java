@@ -86,7 +86,7 @@ class ScanThroughTheAzureModelTest {
             public boolean shouldStop() {
                 return false;
             }
-        });
+        }, Checkpoints.NONE.open("none", all()));
     }
 
     @Test

@@ -136,6 +136,11 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** Its process id: the end of the instance name its job histories and log lines give ({@code host-<pid>}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Where its health and metrics are served. */
     public String managementBase() {
         return "http://localhost:" + managementPort;

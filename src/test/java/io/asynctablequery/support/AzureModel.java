@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AzureModel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern DAY = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private final double partitionRate;
     private final double accountRate;
@@ -37,6 +38,7 @@ public final class AzureModel {
     private final Map<String, Long> partitionFreeAt = new HashMap<>();
     private long accountFreeAt;
     private final AtomicLong entities = new AtomicLong();
+    private final AtomicLong dayEntities = new AtomicLong();
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong busyAnswers = new AtomicLong();
 
@@ -105,6 +107,9 @@ public final class AzureModel {
                 cursor = start + nanos(part.getValue(), partitionRate);
                 partitionFreeAt.put(part.getKey(), cursor);
                 total += part.getValue();
+                if (DAY.matcher(part.getKey()).lookingAt()) {
+                    dayEntities.addAndGet(part.getValue());
+                }
             }
             if (total > 0) {
                 accountFreeAt = Math.max(now, accountFreeAt) + nanos(total, accountRate);
@@ -116,9 +121,21 @@ public final class AzureModel {
         }
     }
 
-    /** Entities served, queries that returned any, and 503 answers since the start, as key=value pairs. */
+    /**
+     * Entities served (all, and those of day partitions), queries that returned any, and 503 answers since the start,
+     * as key=value pairs.
+     */
     public String stats() {
-        return "entities=" + entities.get() + " queries=" + queries.get() + " server_busy=" + busyAnswers.get();
+        return "entities=" + entities.get() + " day_entities=" + dayEntities.get() + " queries=" + queries.get()
+                + " server_busy=" + busyAnswers.get();
+    }
+
+    /**
+     * Entities served from partitions whose key starts as a day ({@code yyyy-MM-dd}): an audit table's rows, not a
+     * job table's, when both are behind the model.
+     */
+    public long dayEntities() {
+        return dayEntities.get();
     }
 
     public long busyAnswers() {

@@ -42,7 +42,7 @@ class AzureModelTest {
         long expected = 300 * 1000 / 1000 + 200 * 1000 / 1000 + 5; // 300 then 200 entities at 1,000/s, plus latency
         long wait = waitMillis(model, page("2023-01-01", "300", "2023-01-02", "200"));
         assertTrue(Math.abs(wait - expected) <= 1, "waited " + wait + " ms, expected about " + expected);
-        assertEquals("entities=500 queries=1 server_busy=0", model.stats());
+        assertEquals("entities=500 day_entities=500 queries=1 server_busy=0", model.stats());
     }
 
     @Test
@@ -53,6 +53,8 @@ class AzureModelTest {
         long otherPartition = waitMillis(model, page("p2", "400"));
         assertTrue(Math.abs(samePartition - 800) <= 1, "same partition waited " + samePartition + " ms");
         assertTrue(Math.abs(otherPartition - 400) <= 1, "other partition waited " + otherPartition + " ms");
+        assertEquals(0, model.dayEntities(), "partitions that are not days (a job table's) are not audit rows");
+        assertEquals("entities=1200 day_entities=0 queries=3 server_busy=0", model.stats());
     }
 
     @Test

@@ -44,6 +44,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int answerBytesPerSecond;
     private volatile long busyUntil = System.nanoTime();
     private volatile boolean closed;
+    private volatile String refusedPath;
 
     private final AzureModel model;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -101,6 +102,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Back to normal: listening, forwarding, no delay or throttle; stalled data goes on. */
     public synchronized void pass() {
+        refusedPath = null;
         delayMillis = 0;
         answerBytesPerSecond = 0;
         busyAnswersLeft.set(0);
@@ -121,6 +123,14 @@ public final class FaultProxy implements AutoCloseable {
             // closed already
         }
         cut();
+    }
+
+    /**
+     * With a model: every request whose target contains {@code part} (e.g. one table's name) has its connection
+     * closed unanswered, as storage that is down; other requests pass. Null: none. {@link #pass()} ends it too.
+     */
+    public void refuseRequestsTo(String part) {
+        refusedPath = part;
     }
 
     /** Resets every open connection (a dropped connection mid-request). */
@@ -232,6 +242,10 @@ public final class FaultProxy implements AutoCloseable {
                             Long.parseLong(requestLine[1].substring("/model/server-busy-for/".length())));
                     write(toClient, 200, "text/plain", new byte[0], "");
                     return;
+                }
+                String refused = refusedPath;
+                if (refused != null && requestLine[1].contains(refused)) {
+                    return; // closed unanswered, in finally
                 }
                 if (System.nanoTime() - busyUntil < 0 || busyAnswersLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                     busyAnswered.incrementAndGet();
