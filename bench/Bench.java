@@ -46,7 +46,9 @@ public class Bench {
             case "job" -> job(args[1], args[2]);
             case "wait-done" -> waitDone(args[1], args[2], Integer.parseInt(args[3]));
             case "await" -> await(args[1], args[2]);
-            case "runner" -> System.out.println("instance=" + runner(args[1], args[2]));
+            case "stop-runner" -> stopRunner(args[1], args[2], Integer.parseInt(args[3]), args[4]);
+            case "suspend-at" -> suspendAt(args[1], args[2], Integer.parseInt(args[3]));
+            case "submit-and" -> submitAnd(args[1], args[2], Integer.parseInt(args[3]), args[4]);
             case "jobs" -> jobs(args[1], Integer.parseInt(args[2]), args[3], args.length > 4 ? args[4] : null,
                     args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "finished-job" -> System.out.println("id=" + finishedJob(args[1]));
@@ -169,15 +171,7 @@ public class Bench {
 
     /** Waits until the job has done at least {@code days} days; prints how many it had then. */
     static void waitDone(String base, String id, int days) throws Exception {
-        while (true) {
-            String body = get(base + "/api/status/" + id).body();
-            Matcher done = DONE.matcher(body);
-            if (done.find() && Integer.parseInt(done.group(1)) >= days) {
-                System.out.println("done=" + done.group(1));
-                return;
-            }
-            Thread.sleep(100); // polling a status URL, as its clients do
-        }
+        System.out.println("done=" + awaitDone(base, id, days));
     }
 
     /** Waits for the job to finish; prints its state, count, and the days its checkpoint answered. */
@@ -189,11 +183,59 @@ public class Bench {
             if (Set.of("Completed", "Failed", "Terminated").contains(status)) {
                 Matcher result = RESULT.matcher(body);
                 Matcher fromCheckpoint = FROM_CHECKPOINT.matcher(body);
-                System.out.printf("state=%s result=%s from_checkpoint=%s%n", status,
+                Matcher done = DONE.matcher(body);
+                System.out.printf("state=%s result=%s from_checkpoint=%s done=%s%n", status,
                         result.find() ? result.group(1) : "none",
-                        fromCheckpoint.find() ? fromCheckpoint.group(1) : "none");
+                        fromCheckpoint.find() ? fromCheckpoint.group(1) : "none", done.find() ? done.group(1) : "none");
                 return;
             }
+        }
+    }
+
+    /**
+     * Once the job has done {@code days} days, stops the process running it (its history's last Started or TakenOver
+     * event names it, {@code host-<pid>}): {@code KILL} as kill -9, {@code TERM} as SIGTERM. Prints the days done then
+     * and the pid. In this one process, so that no launch of a program comes between the two.
+     */
+    static void stopRunner(String base, String id, int days, String signal) throws Exception {
+        int done = awaitDone(base, id, days);
+        String instance = runner(base, id);
+        long pid = Long.parseLong(instance.substring(instance.lastIndexOf('-') + 1));
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        boolean sent = "KILL".equals(signal) ? process.destroyForcibly() : process.destroy();
+        System.out.println("done=" + done + " pid=" + pid + " signalled=" + sent);
+    }
+
+    /**
+     * Submits a job, then, once it has done {@code days} days, {@code KILL}s or {@code TERM}s its runner, or
+     * {@code suspend}s it: all in this process, so that no program's launch delays the stop. Prints the job's id, the
+     * days done at the stop, and what was done.
+     */
+    static void submitAnd(String base, String query, int days, String action) throws Exception {
+        String id = id(get(base + "/api/submit/query?" + query).body());
+        System.out.print("id=" + id + " ");
+        if ("suspend".equals(action)) {
+            suspendAt(base, id, days);
+        } else {
+            stopRunner(base, id, days, action);
+        }
+    }
+
+    /** Once the job has done {@code days} days, suspends it; prints the days done then. */
+    static void suspendAt(String base, String id, int days) throws Exception {
+        int done = awaitDone(base, id, days);
+        int status = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/status/" + id + "/suspend"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        System.out.println("done=" + done + " suspend=" + status);
+    }
+
+    private static int awaitDone(String base, String id, int days) throws Exception {
+        while (true) {
+            Matcher done = DONE.matcher(get(base + "/api/status/" + id).body());
+            if (done.find() && Integer.parseInt(done.group(1)) >= days) {
+                return Integer.parseInt(done.group(1));
+            }
+            Thread.sleep(50); // polling a status URL, as its clients do
         }
     }
 

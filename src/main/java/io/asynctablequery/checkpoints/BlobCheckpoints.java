@@ -7,9 +7,11 @@ import io.asynctablequery.storage.StorageFailures;
 import io.asynctablequery.summaries.DaySummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,16 +30,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints in Blob Storage (SPEC §15, the job table's modes): any instance resumes any job from them. A run
- * reads its job's blob once, as its scan begins, and appends each day it reads whole in the background, so the
- * scan never waits for blob storage (at most {@value #MAX_QUEUED} records wait per run; past that a day is not
- * kept, and is read again if the job runs again). Never a reason for a failed job or a wrong answer: a record that
+ * reads its job's blob once, as its scan begins, and appends the days it reads whole in the background, what waits
+ * in one block, so the scan never waits for blob storage (at most {@value #MAX_PENDING_BYTES} bytes wait per run;
+ * past that a day is not kept, and is read again if the job runs again). Never a reason for a failed job or a wrong answer: a record that
  * does not decode is a day read again; the first blob call of a run that fails ends that run's use of checkpoints
  * (a warning, and {@code audit_checkpoint_failures_total{operation}}), and it reads the table.
  */
 public class BlobCheckpoints implements Checkpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobCheckpoints.class);
-    static final int MAX_QUEUED = 64;
+    /** Records waiting to be appended, at most, per run: past it a day is not kept (it is read again if need be). */
+    static final long MAX_PENDING_BYTES = 16L << 20;
 
     private final CheckpointBlobs blobs;
     private final ExecutorService writes;
@@ -91,9 +94,11 @@ public class BlobCheckpoints implements Checkpoints {
         private final DayRange range;
         private final AtomicBoolean blobsFailed = new AtomicBoolean();
         private volatile boolean closed;
-        private boolean created;
-        private int queued;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        private volatile boolean created;
+        private final List<byte[]> pending = new ArrayList<>(); // records to append, in order; guarded by this
+        private long pendingBytes;
+        private boolean flushing;
+        private CompletableFuture<Void> flushed = CompletableFuture.completedFuture(null);
 
         Run(String jobId, DayRange range) {
             this.jobId = jobId;
@@ -147,30 +152,47 @@ public class BlobCheckpoints implements Checkpoints {
                 return;
             }
             synchronized (this) {
-                if (queued >= MAX_QUEUED) {
-                    LOG.debug("Day {} of job {} is not kept: {} records wait already", day.day(), jobId, queued);
+                if (pendingBytes + record.get().length > MAX_PENDING_BYTES) {
+                    LOG.debug("Day {} of job {} is not kept: {} bytes wait already", day.day(), jobId, pendingBytes);
                     return;
                 }
-                queued++;
-                tail = tail.thenRunAsync(() -> append(record.get()), writes);
+                pending.add(record.get());
+                pendingBytes += record.get().length;
+                if (!flushing) {
+                    flushing = true;
+                    flushed = CompletableFuture.runAsync(this::flush, writes);
+                }
             }
         }
 
-        private void append(byte[] record) {
-            synchronized (this) {
-                queued--;
-            }
-            if (closed || blobsFailed.get()) {
-                return;
-            }
-            try {
-                if (!created) {
-                    blobs.create(jobId);
-                    created = true;
+        /** Appends what waits, as few blocks as it fits in (most often one): one call, whatever the days' number. */
+        private void flush() {
+            while (true) {
+                ByteArrayOutputStream block = new ByteArrayOutputStream();
+                synchronized (this) {
+                    while (!pending.isEmpty() && (block.size() == 0
+                            || block.size() + pending.get(0).length <= CheckpointBlobs.MAX_BLOCK_BYTES)) {
+                        byte[] record = pending.remove(0);
+                        pendingBytes -= record.length;
+                        block.writeBytes(record);
+                    }
+                    if (block.size() == 0) {
+                        flushing = false;
+                        return;
+                    }
                 }
-                blobs.append(jobId, record);
-            } catch (RuntimeException e) {
-                failed(writeFailures, "append to the checkpoint", e);
+                if (closed || blobsFailed.get()) {
+                    continue; // dropped: the scan is over, or blob storage failed this run
+                }
+                try {
+                    if (!created) {
+                        blobs.create(jobId);
+                        created = true;
+                    }
+                    blobs.append(jobId, block.toByteArray());
+                } catch (RuntimeException e) {
+                    failed(writeFailures, "append to the checkpoint", e);
+                }
             }
         }
 
@@ -179,7 +201,7 @@ public class BlobCheckpoints implements Checkpoints {
         public void close() {
             CompletableFuture<Void> last;
             synchronized (this) {
-                last = tail;
+                last = flushed;
             }
             try {
                 last.get(closeWait.toMillis(), TimeUnit.MILLISECONDS);

@@ -22,14 +22,16 @@ import java.util.function.Consumer;
  * The checkpoint blobs, in the container {@code jobs.checkpoints.container}: one append blob per job,
  * {@code <job id>.checkpoint}, to which each day the job reads whole is appended as one record: its length (4 bytes,
  * big-endian), then a day summary's content ({@link DaySummaryFormat}: gzip, a header naming the key, the day and
- * its counts, the sorted values, and {@code end}). A block is appended whole or not at all, so a reader sees whole
- * records; one that does not decode is skipped (its day is read again), one whose length is not believable ends the
+ * its counts, the sorted values, and {@code end}); the records waiting are appended together, as one block. A block
+ * is appended whole or not at all, so a reader sees whole records; one that does not decode is skipped (its day is read again), one whose length is not believable ends the
  * reading there. Every call has a deadline and is tried once.
  */
 public class CheckpointBlobs {
 
-    /** Azure's largest appended block (4 MiB, for every service version): a day's record above it is not kept. */
-    static final int MAX_RECORD_BYTES = 4 * 1024 * 1024 - 4;
+    /** Azure's largest appended block, for every service version: 4 MiB. */
+    static final int MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+    /** A day's record (its length included) fits in one block; a larger one is not kept. */
+    static final int MAX_RECORD_BYTES = MAX_BLOCK_BYTES - 4;
 
     private final BlobContainerClient container;
     private final String key;
@@ -63,9 +65,12 @@ public class CheckpointBlobs {
         blob(jobId).createIfNotExistsWithResponse(new AppendBlobCreateOptions(), timeout, Context.NONE);
     }
 
-    /** Appends one record; throws when the blob is gone (the job completed meanwhile) or storage fails. */
-    void append(String jobId, byte[] record) {
-        blob(jobId).appendBlockWithResponse(new ByteArrayInputStream(record), record.length, null, null, timeout,
+    /**
+     * Appends whole records (at most {@link #MAX_BLOCK_BYTES}) as one block; throws when the blob is gone (the job
+     * completed meanwhile) or storage fails.
+     */
+    void append(String jobId, byte[] records) {
+        blob(jobId).appendBlockWithResponse(new ByteArrayInputStream(records), records.length, null, null, timeout,
                 Context.NONE);
     }
 

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How long a scan that saw its job suspended may take to end its pages and hand their days to the checkpoint. */
+    private static final Duration SUSPENDED_RUN_ENDS = Duration.ofSeconds(1);
 
     private final JobStore store;
     private final AuditQuery query;
@@ -102,6 +104,7 @@ public class JobRunner {
         if (job == null) {
             return null;
         }
+        settleAfterSuspend(job);
         Instant deadline = deadline(job);
         try {
             ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline,
@@ -261,6 +264,32 @@ public class JobRunner {
         store.update(jobId, job -> job.status().isFinished() ? job : job.failed(new JobError(JobError.POISON_MESSAGE,
                 "The job failed its worker " + deliveries + " times; its message was moved to queue '" + poisonQueue
                         + "'."), store.now()));
+    }
+
+    /**
+     * A job resumed moments after it was suspended: its suspended run may still be reading, for up to the stop-check
+     * interval, and leaving what it read whole to the checkpoint for up to a second more; this run waits that out
+     * (at most both), so that it finds those days there instead of reading them again.
+     */
+    private void settleAfterSuspend(Job job) {
+        Instant suspended = null;
+        for (JobEvent event : job.history()) {
+            if (event.eventType() == JobEvent.Type.Suspended) {
+                suspended = event.timestamp();
+            }
+        }
+        if (suspended == null) {
+            return;
+        }
+        long wait = Duration.between(store.now(), suspended.plus(stopCheckInterval).plus(SUSPENDED_RUN_ENDS))
+                .toMillis();
+        if (wait > 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** When the claimed run must stop: the job timeout counts the running time of all its runs. */

@@ -7,6 +7,7 @@ import com.azure.data.tables.models.TableServiceException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class AuditQuery {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditQuery.class);
+    /** How long a scan told to stop (out of time, or its instance stopping) waits for its pages in flight. */
+    private static final Duration DRAIN = Duration.ofSeconds(1);
 
     private final TableServiceClient service;
     final TableClient table;
@@ -87,6 +90,7 @@ public class AuditQuery {
             scan.finished.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             scan.stop.set(true);
+            drain(scan);
             throw new ScanFailedException(ScanFailedException.TIMEOUT, "The query did not finish within the job timeout.", e);
         } catch (InterruptedException e) {
             scan.stop.set(true);
@@ -103,13 +107,38 @@ public class AuditQuery {
     }
 
     /**
-     * Stops every running scan now, without waiting for the pages in flight: each {@link #countDistinct} returns
-     * at once as stopped, and the pages' answers, when they come, are dropped. For an instance whose shutdown
-     * grace is over: a page that storage is slow to serve must not hold back the hand-back of its job.
+     * Lets the runners of a scan told to stop end their pages in flight, for up to {@link #DRAIN}: a slice they read
+     * whole is left to the job's checkpoint (and summaries) before it is closed, so that a run after this one (a
+     * rewind after a timeout) need not read it again.
+     */
+    private static void drain(Scan scan) {
+        try {
+            scan.finished.get(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a runner failed or is slow: what it read is not kept
+        }
+    }
+
+    /**
+     * Stops every running scan: its pages in flight may end for up to {@link #DRAIN} (the slices they complete are
+     * left to the job's checkpoint), then each {@link #countDistinct} returns as stopped and later answers are
+     * dropped. For an instance whose shutdown grace is over: a page that storage is slow to serve must not hold back
+     * the hand-back of its job for longer.
      */
     public void abandonScans() {
-        for (Scan scan : scans) {
-            scan.stop.set(true);
+        List<Scan> running = List.copyOf(scans);
+        running.forEach(scan -> scan.stop.set(true));
+        long end = System.nanoTime() + DRAIN.toNanos();
+        for (Scan scan : running) {
+            try {
+                scan.finished.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // failed, or still reading: abandoned below
+            }
             scan.finished.complete(null);
         }
     }

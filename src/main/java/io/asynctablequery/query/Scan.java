@@ -9,11 +9,8 @@ import io.asynctablequery.storage.StorageRetry;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,18 +149,21 @@ final class Scan {
                 if (!takeInstanceLane()) {
                     break;
                 }
-                SliceRead read = new SliceRead(slice);
+                SliceRead read = new SliceRead(slice, input.end(), summaries, checkpoint);
                 long started = lanes.now();
+                boolean whole;
                 try {
-                    scanSlice(read);
+                    whole = scanSlice(read);
                 } finally {
                     query.instanceLanes.release();
+                }
+                if (whole) {
+                    read.handOver(); // kept even when the job is stopping: a run after it need not read it again
                 }
                 if (!stop.get()) {
                     daysDone.addAndGet(slice.days());
                     listener.onProgress(progress());
                     lanes.sliceDone(read.entities, started);
-                    read.handOver();
                     addRunners();
                 }
                 if (leaveAsSurplus()) {
@@ -196,115 +196,10 @@ final class Scan {
     }
 
     /**
-     * One slice being read: the entities read, and, when some of its days are to be kept, each day's values
-     * and counts, taken apart by the entities' PartitionKey (then selected too). A key that is not a plain day
-     * (e.g. {@code 2021-02-10x}) lies between a day and the next in the table's order: it is counted as the
-     * original filter counts it, and the day it follows is not kept, since that day's record could not answer
-     * for the key (every other day of the slice is).
+     * Reads a slice page by page, keeping its place (the continuation token) when a page must be retried; true when
+     * it read the last page (false: told to stop before).
      */
-    private final class SliceRead {
-        final AuditFilter.Slice slice;
-        final Map<String, DayTally> days = new HashMap<>();
-        final boolean keeping;
-        final String lastKey;
-        long entities;
-        boolean retried; // a page needed more than one try: its days are not kept
-
-        SliceRead(AuditFilter.Slice slice) {
-            this.slice = slice;
-            for (int i = 0; i < slice.days(); i++) {
-                LocalDate day = slice.first().plusDays(i);
-                if (keeps(day)) {
-                    days.put(day.toString(), new DayTally());
-                }
-            }
-            this.keeping = !days.isEmpty();
-            this.lastKey = input.end().toString();
-        }
-
-        /** Whether the entity belongs to the query's range (a key past the end day is read only to know it). */
-        boolean counts(TableEntity entity) {
-            if (!keeping) {
-                return true;
-            }
-            String key = entity.getPartitionKey();
-            if (key == null) {
-                days.values().forEach(day -> day.followedByOddKey = true);
-                return true;
-            }
-            if (!days.containsKey(key) && !isDayOfSlice(key)) {
-                DayTally before = days.get(dayBefore(key));
-                if (before != null) {
-                    before.followedByOddKey = true;
-                }
-            }
-            return key.compareTo(lastKey) <= 0;
-        }
-
-        void tally(TableEntity entity, Object value) {
-            DayTally day = keeping ? days.get(entity.getPartitionKey()) : null;
-            if (day != null) {
-                day.scanned++;
-                if (value == null) {
-                    day.skipped++;
-                } else {
-                    day.values.add(value);
-                }
-            }
-        }
-
-        private boolean isDayOfSlice(String key) {
-            for (int i = 0; i < slice.days(); i++) {
-                if (slice.first().plusDays(i).toString().equals(key)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** The last day of the slice whose key sorts before {@code key} (the slice reads from its first day on). */
-        private String dayBefore(String key) {
-            String before = null;
-            for (int i = 0; i < slice.days(); i++) {
-                String day = slice.first().plusDays(i).toString();
-                if (day.compareTo(key) < 0) {
-                    before = day;
-                }
-            }
-            return before;
-        }
-
-        /** Tells the summaries and the checkpoint of the slice's days, once it was read whole. */
-        void handOver() {
-            summaries.scanned(slice.days());
-            if (retried) {
-                return;
-            }
-            days.forEach((key, tally) -> {
-                if (tally.followedByOddKey) {
-                    return;
-                }
-                LocalDate day = LocalDate.parse(key);
-                SummarisedDays.Day figures = new SummarisedDays.Day(day, tally.scanned, tally.skipped);
-                if (summaries.keeps(day)) {
-                    summaries.keep(figures, tally.values);
-                }
-                if (checkpoint.keeps(day)) {
-                    checkpoint.keep(figures, tally.values);
-                }
-            });
-        }
-    }
-
-    private static final class DayTally {
-        final Set<Object> values = new HashSet<>();
-        long scanned;
-        long skipped;
-        boolean followedByOddKey;
-    }
-
-    /** Reads a slice page by page, keeping its place (the continuation token) when a page must be retried. */
-    private void scanSlice(SliceRead read) {
+    private boolean scanSlice(SliceRead read) {
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter(read.slice.filter())
                 .setSelect(read.keeping ? List.of(query.distinctProperty, "PartitionKey")
                         : List.of(query.distinctProperty));
@@ -312,7 +207,7 @@ final class Scan {
         do {
             PagedResponse<TableEntity> page = readPage(options, token, read);
             if (page == null) {
-                return; // no more pages, or told to stop while waiting to retry
+                return !stop.get(); // no more pages, or told to stop while waiting to retry
             }
             long pageSkipped = 0;
             long pageCounted = 0;
@@ -336,6 +231,7 @@ final class Scan {
             read.entities += entities.size();
             token = page.getContinuationToken();
         } while (token != null && !mustStop());
+        return token == null;
     }
 
     /**
