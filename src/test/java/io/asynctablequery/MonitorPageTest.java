@@ -22,8 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -244,8 +242,10 @@ class MonitorPageTest extends StorageFaultTestSupport {
     }
 
     private void openDetail(String id) {
-        Wait.until("the job's row", DEADLINE, () -> row(id) != null);
-        row(id).findElement(By.cssSelector("button.job-link")).click();
+        // A running job's row is drawn again at each event: its button is found and clicked in one step, in the page.
+        Wait.until("the job's row opened", DEADLINE, () -> Boolean.TRUE.equals(browser.script(
+                "const b = document.querySelector(\"tr[data-id='\" + arguments[0] + \"'] button.job-link\");"
+                        + " if (!b) return false; b.click(); return true;", id)));
         Wait.until("the job's detail", DEADLINE, () -> browser.find("detail-id").getText().equals(id));
     }
 
@@ -257,11 +257,6 @@ class MonitorPageTest extends StorageFaultTestSupport {
 
     private int rowCount() {
         return ((Number) browser.script("return document.querySelectorAll('#job-rows tr').length;")).intValue();
-    }
-
-    private WebElement row(String id) {
-        List<WebElement> found = browser.driver.findElements(By.cssSelector("tr[data-id='" + id + "']"));
-        return found.isEmpty() ? null : found.get(0);
     }
 
     /** The id of the job the form started, from the page's message ("Job <id> started."). */
