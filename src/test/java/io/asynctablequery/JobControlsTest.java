@@ -1,6 +1,7 @@
 package io.asynctablequery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import com.azure.core.util.polling.SyncPoller;
 import com.azure.core.util.serializer.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.EventStreamClient;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Observe;
 import io.asynctablequery.support.StorageFaultTestSupport;
@@ -88,6 +90,7 @@ class JobControlsTest extends StorageFaultTestSupport {
         String id = submit("01/01/2023", "31/01/2023");
         Wait.until("half the days read", DEADLINE, () -> partitionsDone(id) >= 15);
         double readBefore = entitiesRead();
+        EventStreamClient stream = EventStreamClient.open(base() + "/api/status/" + id);
 
         HttpResult suspended = post("/api/status/" + id + "/suspend?reason=maintenance%20window", null);
 
@@ -101,6 +104,9 @@ class JobControlsTest extends StorageFaultTestSupport {
         assertEquals("Running", get("/api/operations/" + id).json().get("status").asText(),
                 "pollers of the operation go on polling");
         assertEquals(409, get("/api/results/" + id).status());
+        Wait.until("the event stream shows Suspended", DEADLINE, () -> stream.events().stream()
+                .anyMatch(event -> "Suspended".equals(event.data().get("runtimeStatus").asText())));
+        assertFalse(stream.isClosed(), "a Suspended job is not finished: its stream stays open");
         int doneAtSuspend = partitionsDone(id);
         // The worker is free: another job runs to its answer while this one is suspended.
         JsonNode other = awaitFinished(submit("01/02/2023", "03/02/2023"));
@@ -112,6 +118,9 @@ class JobControlsTest extends StorageFaultTestSupport {
         JsonNode done = awaitFinished(id);
 
         assertEquals("Completed", done.get("runtimeStatus").asText(), done.toString());
+        stream.awaitClosed(DEADLINE);
+        List<EventStreamClient.Event> streamed = stream.events();
+        assertEquals("Completed", streamed.get(streamed.size() - 1).data().get("runtimeStatus").asText());
         assertEquals(rows.expectedCount("2023-01-01", "2023-01-31"), done.get("result").asLong());
         assertEquals(31L * ROWS_PER_DAY, done.at("/customStatus/entitiesScanned").asLong());
         int fromCheckpoint = done.at("/customStatus/partitionsFromCheckpoint").asInt();

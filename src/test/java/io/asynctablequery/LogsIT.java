@@ -43,8 +43,13 @@ class LogsIT {
         AuditRows rows = seed(suffix);
         String log;
         String id;
+        String instance;
+        long pid;
         try (AppProcess app = AppProcess.start("logs-json", settings(suffix, "json"))) {
+            pid = app.pid();
             id = runJob(app);
+            instance = new ApiClient(app.api::base, "x-functions-key", SECRET).get("/api/status/" + id
+                    + "?showHistory=true").json().at("/historyEvents/0/instance").asText();
             String finished = id;
             Wait.until("the Completed line", Duration.ofSeconds(10),
                     () -> app.log().contains(finished) && app.log().contains("\"Completed\""));
@@ -58,6 +63,7 @@ class LogsIT {
             }
             JsonNode event = json.readTree(line); // every line is one JSON object
             assertTrue(event.isObject() && event.has("level") && event.has("formattedMessage"), line);
+            assertEquals(instance, event.at("/context/properties/INSTANCE").asText(), "every line names the instance");
             Map<String, String> fields = new HashMap<>();
             event.path("kvpList").forEach(pair -> pair.fields().forEachRemaining(f -> fields.put(f.getKey(),
                     f.getValue().asText())));
@@ -72,6 +78,8 @@ class LogsIT {
         assertEquals(String.valueOf(rows.expectedCount("2023-06-01", "2023-06-02")), completed.get("result").asText());
         assertEquals(String.valueOf(rows.rows().size()), completed.get("entitiesScanned").asText());
         assertTrue(Long.parseLong(completed.get("durationMs").asText()) >= 0);
+        assertEquals(instance, completed.get("instance").asText(), "the state lines name the instance as the history");
+        assertTrue(instance.endsWith("-" + pid), instance + " is the host and the process id " + pid);
     }
 
     @Test
