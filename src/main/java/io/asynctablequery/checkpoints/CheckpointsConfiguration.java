@@ -34,7 +34,7 @@ public class CheckpointsConfiguration implements CamelConfiguration {
             return;
         }
         if (!JobModes.from(settings).sharedStore()) {
-            registry.bind("checkpoints", new MemoryCheckpoints());
+            registry.bind("checkpoints", new MemoryCheckpoints(MemoryCheckpoints.DEFAULT_MAX_VALUES));
             return;
         }
         String container = settings.containerName("jobs.checkpoints.container");
