@@ -7,6 +7,8 @@ import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.json.Json;
 import io.asynctablequery.monitor.MonitorPage;
 import io.asynctablequery.observability.MetricsRegistry;
+import io.asynctablequery.schedules.Scheduler;
+import io.asynctablequery.schedules.Schedules;
 import io.asynctablequery.settings.Settings;
 import io.asynctablequery.summaries.SummaryBlobs;
 import io.asynctablequery.threads.ThreadPools;
@@ -18,7 +20,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 
 /**
- * The HTTP API (SPEC §1, §2, §6, §7, §18): the beans its routes call, the routing engine that holds waits without a
+ * The HTTP API (SPEC §1, §2, §6, §7, §17, §18): the beans its routes call, the routing engine that holds waits without a
  * thread, the HTTP server's worker threads, and the deadlines of its connections. Routes start on Vert.x worker threads
  * ({@code api.http-worker-threads}: their first steps may read storage); a held wait holds none.
  */
@@ -51,6 +53,9 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("jobControls", new JobControls(jobApi, store,
                 registry.lookupByNameAndType("checkpoints", Checkpoints.class), retryAfter));
         registry.bind("jobListing", new JobListing(store));
+        registry.bind("scheduleApi", new ScheduleApi(registry.lookupByNameAndType("schedules", Schedules.class),
+                registry.lookupByNameAndType("scheduler", Scheduler.class), new ScheduleRequests(dateRanges, callbacks,
+                settings.duration("schedules.min-interval")), store, jobApi, links));
         registry.bind("longPoll", new LongPoll(watchers, settings.number("api.max-wait", 0)));
         registry.bind("eventStream", new EventStream(watchers, retryAfter,
                 ThreadPools.of(context).scheduled(EventStream.class, "event-stream-keep-alive")));

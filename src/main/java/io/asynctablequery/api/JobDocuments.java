@@ -36,8 +36,12 @@ public final class JobDocuments {
                                int partitionsDone) {
     }
 
-    /** The job's input; {@code fresh} only when it was submitted with {@code fresh=true}. */
-    public record Input(String start, String end, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean fresh) {
+    /**
+     * The job's input; {@code fresh} only when it was submitted with {@code fresh=true}; a schedule's job names the
+     * schedule and the occurrence it was made for (SPEC §17).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(String start, String end, Boolean fresh, String scheduleId, String occurrenceTime) {
     }
 
     /**
@@ -95,7 +99,8 @@ public final class JobDocuments {
     static Status status(Job job, boolean showInput, boolean showHistory) {
         String status = job.status().name();
         Input input = showInput ? new Input(job.input().start().toString(), job.input().end().toString(),
-                job.fresh() ? Boolean.TRUE : null) : null;
+                job.fresh() ? Boolean.TRUE : null, job.occurrence() == null ? null : job.occurrence().scheduleId(),
+                job.occurrence() == null ? null : time(job.occurrence().time())) : null;
         Progress p = job.progress();
         CustomStatus custom = new CustomStatus(p.partitionsTotal(), p.partitionsDone(), p.entitiesScanned(),
                 p.entitiesSkipped(), job.status() == JobStatus.Completed ? 100 : p.percentComplete(),
@@ -121,7 +126,7 @@ public final class JobDocuments {
                 time(callback.lastAttemptTime()));
     }
 
-    private static String withoutQuery(String url) {
+    static String withoutQuery(String url) {
         if (url == null) {
             return null;
         }

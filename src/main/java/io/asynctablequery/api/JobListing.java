@@ -117,7 +117,7 @@ public class JobListing {
         }
     }
 
-    private static int top(Object value) {
+    static int top(Object value) {
         if (value == null) {
             return DEFAULT_TOP;
         }

@@ -162,6 +162,11 @@ public record Job(String id, JobRequest request, JobState state, CallbackDeliver
         return request.linkBase();
     }
 
+    /** The schedule and occurrence it was made for; null for a submitted job. */
+    public Occurrence occurrence() {
+        return request.occurrence();
+    }
+
     public JobStatus status() {
         return state.status();
     }

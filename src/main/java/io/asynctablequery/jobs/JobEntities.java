@@ -19,6 +19,7 @@ final class JobEntities {
     static final String STATUS = "Status";
     static final String CREATED_TIME = "CreatedTime";
     static final String OWNER = "Owner";
+    static final String SCHEDULE_ID = "ScheduleId";
 
     private JobEntities() {
     }
@@ -61,6 +62,11 @@ final class JobEntities {
         putIfSet(entity, OWNER, job.owner());
         putIfSet(entity, "CallbackUrl", job.callbackUrl());
         putIfSet(entity, "LinkBase", job.linkBase());
+        Occurrence occurrence = job.occurrence();
+        if (occurrence != null) {
+            entity.addProperty(SCHEDULE_ID, occurrence.scheduleId())
+                    .addProperty("OccurrenceTime", time(occurrence.time()));
+        }
         CallbackDelivery callback = job.callback();
         if (callback != null) {
             entity.addProperty("CallbackStatus", callback.status()).addProperty("CallbackAttempts", callback.attempts());
@@ -74,7 +80,8 @@ final class JobEntities {
         JobRequest request = new JobRequest(
                 new DayRange(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
                 Boolean.TRUE.equals(entity.getProperty("Fresh")), text(entity, OWNER), text(entity, "IdempotencyKey"),
-                text(entity, "CallbackUrl"), text(entity, "LinkBase"));
+                text(entity, "CallbackUrl"), text(entity, "LinkBase"), text(entity, SCHEDULE_ID) == null ? null
+                        : new Occurrence(text(entity, SCHEDULE_ID), instant(entity, "OccurrenceTime")));
         Number retryAttempts = number(entity, "RetryAttempts");
         Progress progress = new Progress(number(entity, "PartitionsTotal").intValue(),
                 number(entity, "PartitionsDone").intValue(), number(entity, "EntitiesScanned").longValue(),

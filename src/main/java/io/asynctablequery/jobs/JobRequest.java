@@ -12,14 +12,21 @@ import io.asynctablequery.query.DayRange;
  * @param callbackUrl    where its webhook goes when it finishes; null for none
  * @param linkBase       scheme and host of the submit request's links, kept for its webhook's {@code source};
  *                       null without a callback
+ * @param occurrence     the schedule and occurrence a schedule's job was made for; null for a submitted job
  */
 public record JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
-                         String linkBase) {
+                         String linkBase, Occurrence occurrence) {
+
+    /** A submitted job's request (no schedule made it). */
+    public JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
+                      String linkBase) {
+        this(input, fresh, owner, idempotencyKey, callbackUrl, linkBase, null);
+    }
 
     /** As the store keeps it: the key scoped to the owner (two callers' equal keys name two jobs), no link base
      * without a callback. */
     JobRequest asStored() {
         return new JobRequest(input, fresh, owner, idempotencyKey == null || owner == null ? idempotencyKey
-                : owner + "\n" + idempotencyKey, callbackUrl, callbackUrl == null ? null : linkBase);
+                : owner + "\n" + idempotencyKey, callbackUrl, callbackUrl == null ? null : linkBase, occurrence);
     }
 }

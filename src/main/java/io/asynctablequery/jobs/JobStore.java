@@ -88,7 +88,7 @@ public class JobStore {
      * @return empty when {@code jobs.max-pending} unfinished jobs exist already (nothing is created)
      */
     public Optional<Submission> submit(JobRequest request) {
-        return submitStored(request.asStored(), null);
+        return submitStored(JobIds.next(), request.asStored(), null);
     }
 
     /**
@@ -99,8 +99,33 @@ public class JobStore {
      */
     public Optional<Submission> submitAgain(Job finished) {
         JobRequest request = finished.request();
-        return submitStored(new JobRequest(request.input(), request.fresh(), request.owner(), null,
-                request.callbackUrl(), request.linkBase()), "Restarted from job " + finished.id());
+        return submitStored(JobIds.next(), new JobRequest(request.input(), request.fresh(), request.owner(), null,
+                request.callbackUrl(), request.linkBase(), request.occurrence()), "Restarted from job " + finished.id());
+    }
+
+    /**
+     * A schedule's job for one occurrence, under the id the occurrence fixes: created only if absent (the store's
+     * insert decides, across instances), so that an occurrence never makes two jobs.
+     *
+     * @return the job and whether this call created it (false: it existed); empty when {@code jobs.max-pending}
+     *         unfinished jobs exist already (nothing is created)
+     */
+    public Optional<Submission> submitOccurrence(String id, JobRequest request) {
+        Optional<Job> existing = find(id);
+        if (existing.isPresent()) {
+            return Optional.of(new Submission(existing.get(), false));
+        }
+        if (repository.countUnfinished() >= maxPending) {
+            return Optional.empty();
+        }
+        Job job = Job.pending(id, request.asStored(), now(), null);
+        try {
+            repository.add(camelContext, id, null, exchangeOf(job));
+        } catch (OptimisticLockingException createdMeanwhile) {
+            return find(id).map(created -> new Submission(created, false));
+        }
+        listeners.forEach(listener -> listener.submitted(job));
+        return Optional.of(new Submission(job, true));
     }
 
     /** Unfinished jobs of one owner. */
@@ -108,8 +133,7 @@ public class JobStore {
         return repository.countUnfinished(owner);
     }
 
-    private Optional<Submission> submitStored(JobRequest request, String note) {
-        String id = JobIds.next();
+    private Optional<Submission> submitStored(String id, JobRequest request, String note) {
         String idempotencyKey = request.idempotencyKey();
         if (idempotencyKey != null) {
             Optional<String> named = repository.bindIdempotencyKey(idempotencyKey, id);
@@ -119,7 +143,7 @@ public class JobStore {
                     return Optional.of(new Submission(existing.get(), false));
                 }
                 repository.unbindIdempotencyKey(idempotencyKey, named.get()); // its job is gone: free the key
-                return submitStored(request, note);
+                return submitStored(JobIds.next(), request, note);
             }
         }
         if (repository.countUnfinished() >= maxPending) {

@@ -83,6 +83,8 @@ public class MemoryJobRepository extends MemoryAggregationRepository implements 
             if (query.statuses().contains(job.status())
                     && (query.owner() == null || query.owner().equals(job.owner()))
                     && (query.idPrefix() == null || job.id().startsWith(query.idPrefix()))
+                    && (query.scheduleId() == null || job.occurrence() != null
+                            && query.scheduleId().equals(job.occurrence().scheduleId()))
                     && (query.createdFrom() == null || !job.createdTime().isBefore(query.createdFrom()))
                     && (query.createdTo() == null || !job.createdTime().isAfter(query.createdTo()))
                     && (after == null || NEWEST_FIRST.compare(Cursor.of(job), after) > 0)) {

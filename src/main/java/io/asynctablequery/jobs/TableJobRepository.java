@@ -3,7 +3,6 @@ package io.asynctablequery.jobs;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
-import com.azure.core.util.SharedExecutorService;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -23,13 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.asynctablequery.storage.TableListings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -70,7 +66,7 @@ public class TableJobRepository implements JobRepository {
 
     /**
      * @param callTimeout the deadline of every call ({@code api.storage-timeout}): past it the call throws, with a
-     *                    {@link TimeoutException} as its cause
+     *                    {@link java.util.concurrent.TimeoutException} as its cause
      */
     public TableJobRepository(TableServiceClient service, String tableName, Duration callTimeout) {
         this.table = service.getTableClient(tableName);
@@ -228,7 +224,7 @@ public class TableJobRepository implements JobRepository {
     public JobPage list(JobQuery query) {
         ListEntitiesOptions options = new ListEntitiesOptions()
                 .setFilter(indexFilter(query.statuses(), query.createdFrom(), query.createdTo(), query.owner())
-                        + idPrefixFilter(query.idPrefix()))
+                        + idPrefixFilter(query.idPrefix()) + scheduleFilter(query.scheduleId()))
                 .setTop(query.top());
         String tableToken = decode(query.continuationToken());
         PagedResponse<TableEntity> page;
@@ -278,6 +274,11 @@ public class TableJobRepository implements JobRepository {
         return " and JobId ge " + JobEntities.literal(prefix) + " and JobId lt " + JobEntities.literal(upper);
     }
 
+    /** A schedule's jobs: its id in their {@code ScheduleId} column. Empty for any job. */
+    private static String scheduleFilter(String scheduleId) {
+        return scheduleId == null ? "" : " and " + JobEntities.SCHEDULE_ID + " eq " + JobEntities.literal(scheduleId);
+    }
+
     static String indexKey(Job job) {
         long inverted = 9_999_999_999_999L - job.createdTime().toEpochMilli();
         return INDEX_PREFIX + String.format("%013d", inverted) + "~" + job.id();
@@ -297,24 +298,9 @@ public class TableJobRepository implements JobRepository {
         }
     }
 
-    /**
-     * A listing within the call deadline. The SDK's own {@code timeout} argument of {@code listEntities} bounds
-     * only the creation of the lazy pager, not the reading of its pages, so pages are read here the way the
-     * SDK bounds its other calls: on its shared executor, waited for up to the deadline.
-     */
+    /** A listing within the call deadline. */
     private <T> T bounded(Supplier<T> listing) {
-        CompletableFuture<T> call = CompletableFuture.supplyAsync(listing, SharedExecutorService.getInstance());
-        try {
-            return call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new IllegalStateException("The job table did not answer within " + callTimeout, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TableListings.within(callTimeout, "The job table", listing);
     }
 
     /** The table's continuation token travels base64url-encoded; anything else is refused. */
