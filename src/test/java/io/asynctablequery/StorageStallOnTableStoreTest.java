@@ -41,6 +41,9 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         JsonNode done = awaitFinished(id);
         assertEquals(2, done.get("result").asLong(), done.toString());
         int jobsBefore = jobCount();
+        String schedule = post("/api/schedules", "{\"name\": \"stalled\", \"cron\": \"0 6 * * *\", \"paused\": true, "
+                + "\"range\": {\"lastDays\": 3}}", "Content-Type", "application/json").json().get("id").asText();
+        int schedulesBefore = get("/api/schedules").json().size();
 
         storage.stall();
         assertUnavailableInTime(() -> get("/api/status/" + id));
@@ -56,11 +59,25 @@ class StorageStallOnTableStoreTest extends StorageFaultTestSupport {
         assertUnavailableInTime(() -> delete("/api/status?runtimeStatus=Completed"));
         assertUnavailableInTime(() -> post("/api/submit/query", "{\"s\":\"01/02/2024\",\"e\":\"02/02/2024\"}",
                 "Content-Type", "application/json"));
+        String scheduleBody = "{\"name\": \"n\", \"cron\": \"0 6 * * *\", \"paused\": true, \"range\": {\"lastDays\": 3}}";
+        List<Supplier<HttpResult>> scheduleRequests = List.of( // at once: each within the bound
+                () -> post("/api/schedules", scheduleBody, "Content-Type", "application/json"),
+                () -> get("/api/schedules"),
+                () -> get("/api/schedules/" + schedule),
+                () -> send("PUT", "/api/schedules/" + schedule, scheduleBody, "Content-Type", "application/json"),
+                () -> send("DELETE", "/api/schedules/" + schedule, null),
+                () -> post("/api/schedules/" + schedule + "/pause", ""),
+                () -> post("/api/schedules/" + schedule + "/unpause", ""),
+                () -> post("/api/schedules/" + schedule + "/trigger", ""));
+        scheduleRequests.parallelStream().forEach(this::assertUnavailableInTime);
 
         storage.pass();
         assertEquals(200, get("/api/status/" + id).status());
         // The stalled submit's create was held, not lost, and may land now: it is removed, never left Pending.
         Wait.until("no job left from the refused submit", Duration.ofSeconds(60), () -> jobCount() == jobsBefore);
+        Wait.until("no schedule left from the refused create", Duration.ofSeconds(60),
+                () -> get("/api/schedules").json().size() == schedulesBefore);
+        assertEquals(200, get("/api/schedules/" + schedule).status());
         JsonNode after = awaitFinished(submit("01/02/2024", "02/02/2024"));
         assertEquals(2, after.get("result").asLong(), after.toString());
     }

@@ -1,5 +1,6 @@
 package io.asynctablequery.jobs;
 
+import io.asynctablequery.storage.LateWrites;
 import io.asynctablequery.threads.ThreadPools;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public class JobStore {
     private final int maxPending;
     private final Duration retention;
     private final Clock clock;
-    private final JobCleanup cleanup;
+    private final LateWrites lateWrites;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public JobStore(CamelContext camelContext, JobRepository repository, int maxPending, Duration retention,
@@ -74,7 +75,7 @@ public class JobStore {
         this.maxPending = maxPending;
         this.retention = retention;
         this.clock = clock;
-        this.cleanup = new JobCleanup(this, ThreadPools.of(camelContext).scheduled(JobCleanup.class, "job-cleanup"));
+        this.lateWrites = new LateWrites(ThreadPools.of(camelContext).scheduled(JobStore.class, "job-cleanup"));
     }
 
     public void addListener(Listener listener) {
@@ -156,7 +157,7 @@ public class JobStore {
         try {
             repository.add(camelContext, id, null, exchangeOf(job));
         } catch (RuntimeException e) {
-            cleanup.abandonLater(job); // it may still land in the store after this call gave up
+            abandonLater(job); // it may still land in the store after this call gave up
             throw e;
         }
         listeners.forEach(listener -> listener.submitted(job));
@@ -188,8 +189,12 @@ public class JobStore {
         try {
             remove(job);
         } catch (RuntimeException e) {
-            cleanup.abandonLater(job);
+            abandonLater(job);
         }
+    }
+
+    private void abandonLater(Job job) {
+        lateWrites.removeLater("job " + job.id(), () -> remove(job));
     }
 
     /** Removes a Pending job and frees its idempotency key; false when there was no such job to remove. */

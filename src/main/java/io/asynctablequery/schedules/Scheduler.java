@@ -67,6 +67,7 @@ public class Scheduler {
     private final JobStore jobs;
     private final Shutdown shutdown;
     private final Map<Outcome, Counter> runs = new EnumMap<>(Outcome.class);
+    private volatile boolean storageFailing; // logged once while the schedules cannot be read
 
     public Scheduler(Schedules schedules, JobStore jobs, Shutdown shutdown, MeterRegistry metrics) {
         this.schedules = schedules;
@@ -94,7 +95,21 @@ public class Scheduler {
         if (!shutdown.accepting()) {
             return due;
         }
-        for (Schedule schedule : schedules.all()) {
+        List<Schedule> all;
+        try {
+            all = schedules.all();
+        } catch (RuntimeException e) {
+            if (!storageFailing) {
+                LOG.warn("The schedules could not be read ({}); looked for again at each tick", e.toString());
+            }
+            storageFailing = true;
+            return due;
+        }
+        if (storageFailing) {
+            LOG.info("The schedules can be read again");
+            storageFailing = false;
+        }
+        for (Schedule schedule : all) {
             if (schedule.paused()) {
                 continue;
             }

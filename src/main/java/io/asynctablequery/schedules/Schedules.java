@@ -1,5 +1,6 @@
 package io.asynctablequery.schedules;
 
+import io.asynctablequery.storage.LateWrites;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,15 +21,23 @@ public class Schedules {
 
     private final ScheduleRepository repository;
     private final Clock clock;
+    private final LateWrites lateWrites;
 
-    public Schedules(ScheduleRepository repository, Clock clock) {
+    public Schedules(ScheduleRepository repository, Clock clock, LateWrites lateWrites) {
         this.repository = repository;
         this.clock = clock;
+        this.lateWrites = lateWrites;
     }
 
+    /** A new schedule; one whose create failed (storage did not answer) is removed if it lands later. */
     public Schedule create(String owner, ScheduleDefinition definition, String linkBase, boolean paused) {
         Schedule schedule = Schedule.created(UUID.randomUUID().toString(), owner, definition, linkBase, paused, now());
-        repository.create(schedule);
+        try {
+            repository.create(schedule);
+        } catch (RuntimeException e) {
+            lateWrites.removeLater("schedule " + schedule.id(), () -> repository.delete(schedule.id()));
+            throw e;
+        }
         return schedule;
     }
 

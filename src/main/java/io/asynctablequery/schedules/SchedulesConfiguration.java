@@ -7,6 +7,8 @@ import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.observability.MetricsRegistry;
 import io.asynctablequery.settings.ConfigurationException;
 import io.asynctablequery.settings.Settings;
+import io.asynctablequery.storage.LateWrites;
+import io.asynctablequery.threads.ThreadPools;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
@@ -37,7 +39,8 @@ public class SchedulesConfiguration implements CamelConfiguration {
                         TableServiceClient.class), settings.text("jobs.table-name"),
                         settings.duration("api.storage-timeout"))
                 : new MemoryScheduleRepository();
-        Schedules schedules = new Schedules(repository, Clock.systemUTC());
+        Schedules schedules = new Schedules(repository, Clock.systemUTC(),
+                new LateWrites(ThreadPools.of(context).scheduled(Schedules.class, "schedule-cleanup")));
         registry.bind("schedules", schedules);
         registry.bind("scheduler", new Scheduler(schedules, registry.lookupByNameAndType("jobStore", JobStore.class),
                 registry.lookupByNameAndType("instanceShutdown", Shutdown.class), MetricsRegistry.of(registry)));
