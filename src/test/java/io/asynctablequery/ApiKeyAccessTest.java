@@ -81,6 +81,34 @@ class ApiKeyAccessTest extends ApiTestSupport {
     }
 
     @Test
+    void aScheduleIsItsCreatorsAndAnAdminsAndItsRunsAreTheCreatorsJobs() {
+        String body = "{\"name\": \"alice's\", \"cron\": \"0 6 * * *\", \"paused\": true, \"range\": {\"s\": "
+                + "\"01/03/2023\", \"e\": \"03/03/2023\"}}";
+        HttpResult created = alice.post("/api/schedules", body, "Content-Type", "application/json");
+        assertEquals(201, created.status(), created.toString());
+        String id = created.json().get("id").asText();
+        String path = "/api/schedules/" + id;
+
+        for (HttpResult refused : List.of(bob.get(path), bob.send("PUT", path, body, "Content-Type",
+                "application/json"), bob.post(path + "/pause", null), bob.post(path + "/unpause", null),
+                bob.post(path + "/trigger", null), bob.delete(path))) {
+            assertEquals(404, refused.status(), refused.toString());
+        }
+        assertFalse(ids(bob.get("/api/schedules?top=1000")).contains(id));
+        assertTrue(ids(alice.get("/api/schedules?top=1000")).contains(id));
+        assertTrue(ids(root.get("/api/schedules?top=1000")).contains(id));
+
+        HttpResult triggered = alice.post(path + "/trigger", null);
+        assertEquals(202, triggered.status(), triggered.toString());
+        String job = triggered.json().get("id").asText();
+        assertEquals(2, alice.awaitFinished(job).get("result").asLong());
+        assertNotFound(bob.get("/api/status/" + job));
+        assertEquals(200, root.post(path + "/unpause", null).status(), "an admin changes any schedule");
+        assertEquals(204, root.delete(path).status());
+        assertEquals(404, alice.get(path).status());
+    }
+
+    @Test
     void listsShowTheCallersOwnJobsAndAnAdminEveryJob() {
         Set<String> alices = Set.of(alice.submit("01/03/2023", "02/03/2023"), alice.submit("02/03/2023", "03/03/2023"));
         String bobs = bob.submit("01/03/2023", "03/03/2023");

@@ -87,6 +87,10 @@ public class ScheduleRequests {
         String catchup = text(body, "catchupWindow", 100);
         Duration catchupWindow = catchup == null ? ScheduleDefinition.DEFAULT_CATCHUP_WINDOW
                 : duration(catchup, "catchupWindow");
+        if (catchupWindow.compareTo(ScheduleDefinition.MIN_CATCHUP_WINDOW) < 0) {
+            throw invalid("catchupWindow", "give at least " + ScheduleDefinition.MIN_CATCHUP_WINDOW
+                    + " (an occurrence looked at a moment late must still run).");
+        }
         ScheduleDefinition definition = new ScheduleDefinition(name.strip(), cron == null ? null : cron.strip(),
                 zone.getId(), interval == null ? null : interval.toString(), range, overlap, catchupWindow.toString(),
                 callbackUrl(text(body, "callbackUrl", 2048)), flag(body, "fresh"));

@@ -16,6 +16,8 @@ public record ScheduleDefinition(String name, String cron, String timeZone, Stri
                                  Overlap overlap, String catchupWindow, String callbackUrl, boolean fresh) {
 
     public static final Duration DEFAULT_CATCHUP_WINDOW = Duration.ofHours(1);
+    /** The shortest catch-up window (Temporal's too): an occurrence looked at a few seconds late still runs. */
+    public static final Duration MIN_CATCHUP_WINDOW = Duration.ofSeconds(10);
 
     @JsonIgnore
     public ZoneId zone() {
