@@ -118,11 +118,14 @@ class SchedulesAcrossInstancesIT {
     void afterEveryInstanceWasDownTheFirstToStartRunsTheLatestMissedOccurrenceOnce() throws InterruptedException {
         seedAndStart(2);
         AppProcess api = instances.get(0);
-        JsonNode schedule = create(api, "{\"name\": \"every two seconds\", \"every\": \"PT2S\", \"range\": {\"s\": \""
+        JsonNode schedule = create(api, "{\"name\": \"every two seconds\", \"every\": \"PT2S\", \"overlap\": \"allowAll\", "
+                + "\"range\": {\"s\": \""
                 + START + "\", \"e\": \"" + END + "\"}}");
         String id = schedule.get("id").asText();
         Instant created = Instant.parse(schedule.get("createdTime").asText());
-        Wait.until("a first run", DEADLINE, () -> !occurrences(api, id).isEmpty());
+        String first = Wait.forValue("a first run", DEADLINE, () -> occurrences(api, id), found -> !found.isEmpty())
+                .values().iterator().next().get(0).get("id").asText();
+        api.api.awaitFinished(first, DEADLINE);
         for (AppProcess instance : instances) {
             instance.kill();
         }

@@ -43,6 +43,11 @@ public abstract class ScheduleTiming {
     /** The first occurrence strictly after {@code after}; null when there is none. */
     public abstract Instant next(Instant after);
 
+    /** Whether an occurrence falls at that instant (a trigger's time, say, is not one). */
+    public boolean isOccurrence(Instant at) {
+        return at.equals(next(at.minusMillis(1)));
+    }
+
     /** The next {@code count} occurrences after {@code after}. */
     public List<Instant> next(Instant after, int count) {
         List<Instant> times = new ArrayList<>();

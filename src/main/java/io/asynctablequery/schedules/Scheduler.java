@@ -144,8 +144,12 @@ public class Scheduler {
         if (existing.isPresent()) {
             return left(schedule, occurrence, Kind.OCCURRENCE, existing.get(), due.earlier());
         }
+        Optional<Job> unfinished = newestUnfinishedRun(schedule.id());
+        if (unfinished.isPresent() && unrecorded(schedule, unfinished.get())) {
+            return left(schedule, unfinished.get().occurrence().time(), Kind.OCCURRENCE, unfinished.get(), 0);
+        }
         Overlap overlap = schedule.definition().overlap();
-        if (overlap != Overlap.ALLOW_ALL && hasUnfinishedRun(schedule.id())) {
+        if (overlap != Overlap.ALLOW_ALL && unfinished.isPresent()) {
             if (overlap == Overlap.BUFFER_ONE && schedule.buffered() == null) {
                 record(schedule, occurrence, false, s -> s.buffering(occurrence), null, due.earlier(),
                         "held: the previous run goes on (bufferOne)");
@@ -238,7 +242,22 @@ public class Scheduler {
 
     /** Whether a run of the schedule has not finished yet (Pending, Running or Suspended). */
     public boolean hasUnfinishedRun(String scheduleId) {
-        return !jobs.list(JobQuery.ofSchedule(scheduleId, JobStatusSets.UNFINISHED, 1)).jobs().isEmpty();
+        return newestUnfinishedRun(scheduleId).isPresent();
+    }
+
+    private Optional<Job> newestUnfinishedRun(String scheduleId) {
+        return jobs.list(JobQuery.ofSchedule(scheduleId, JobStatusSets.UNFINISHED, 1)).jobs().stream().findFirst();
+    }
+
+    /**
+     * A Pending job of an occurrence after the one the schedule recorded last: its maker died before it recorded it
+     * (and maybe before it queued it), and a later occurrence has come since. It is queued again and recorded, so it
+     * never stays Pending with no message. A triggered run's time is not an occurrence and is left alone.
+     */
+    private static boolean unrecorded(Schedule schedule, Job job) {
+        Instant occurrence = job.occurrence() == null ? null : job.occurrence().time();
+        return job.status() == JobStatus.Pending && occurrence != null
+                && occurrence.isAfter(schedule.lastOccurrence()) && schedule.timing().isOccurrence(occurrence);
     }
 
     /**
