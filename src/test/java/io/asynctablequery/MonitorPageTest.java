@@ -1,6 +1,7 @@
 package io.asynctablequery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -230,6 +231,66 @@ class MonitorPageTest extends StorageFaultTestSupport {
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         browser.screenshot("monitor-phone");
         assertTrue(overflow.intValue() <= 0, "horizontal overflow of " + overflow + " px");
+    }
+
+    @Test
+    void schedulesAreListedWithTheirNextRunAndArePausedUnpausedAndTriggeredFromThePage() {
+        HttpResult created = post("/api/schedules", "{\"name\": \"March on the page\", \"cron\": \"0 6 * * *\", "
+                + "\"timeZone\": \"Europe/Berlin\", \"range\": {\"s\": \"2022-03-01\", \"e\": \"2022-03-15\"}}",
+                "Content-Type", "application/json");
+        assertEquals(201, created.status(), created.toString());
+        String id = created.json().get("id").asText();
+        try {
+            browser.driver.get(base() + "/");
+            Wait.until("the schedule listed with its next run", DEADLINE, () -> {
+                String next = scheduleCell(id, "Next run");
+                return next != null && !next.isBlank();
+            });
+            assertTrue(scheduleCell(id, "When").contains("0 6 * * *"));
+
+            clickSchedule(id, "schedule-pause");
+            Wait.until("paused on the page", DEADLINE, () -> "true".equals(scheduleAttribute(id, "paused")));
+            assertTrue(get("/api/schedules/" + id).json().get("paused").asBoolean());
+
+            clickSchedule(id, "schedule-trigger");
+            Wait.until("the page says the schedule started a job", DEADLINE,
+                    () -> browser.find("message").getText().startsWith("Schedule March on the page started job "));
+            String job = browser.find("message").getText().replace("Schedule March on the page started job ", "")
+                    .replace(".", "");
+            JobRow shown = Wait.forValue("the triggered job Completed on the page", DEADLINE, () -> jobRow(job),
+                    row -> row != null && "Completed".equals(row.state()));
+            assertEquals(String.valueOf(rows.expectedCount("2022-03-01", "2022-03-15")), shown.result());
+            Wait.until("the job among the schedule's recent jobs", DEADLINE,
+                    () -> { String recent = scheduleCell(id, "Recent jobs");
+                        return recent != null && recent.contains(job.substring(0, 8)); });
+
+            clickSchedule(id, "schedule-unpause");
+            Wait.until("unpaused on the page", DEADLINE, () -> "false".equals(scheduleAttribute(id, "paused")));
+            assertFalse(get("/api/schedules/" + id).json().get("paused").asBoolean());
+            browser.screenshot("monitor-schedules");
+        } finally {
+            delete("/api/schedules/" + id);
+        }
+    }
+
+    /** Clicks a schedule row's button (by class) in one step in the page: the list is drawn again now and then. */
+    private void clickSchedule(String id, String buttonClass) {
+        Wait.until("clicked " + buttonClass, DEADLINE, () -> Boolean.TRUE.equals(browser.script(
+                "const b = document.querySelector(\"#schedule-rows tr[data-id='\" + arguments[0] + \"'] .\" + arguments[1]);"
+                        + " if (!b) return false; b.click(); return true;", id, buttonClass)));
+    }
+
+    private String scheduleCell(String id, String label) {
+        Object text = browser.script("const r = document.querySelector(\"#schedule-rows tr[data-id='\" + arguments[0]"
+                + " + \"']\"); const c = r && r.querySelector(\"[data-label='\" + arguments[1] + \"']\");"
+                + " return c ? c.textContent : null;", id, label);
+        return text == null ? null : String.valueOf(text);
+    }
+
+    private String scheduleAttribute(String id, String name) {
+        Object value = browser.script("const r = document.querySelector(\"#schedule-rows tr[data-id='\" + arguments[0]"
+                + " + \"']\"); return r ? r.dataset[arguments[1]] : null;", id, name);
+        return value == null ? null : String.valueOf(value);
     }
 
     private void startFromTheForm(String start, String end) {

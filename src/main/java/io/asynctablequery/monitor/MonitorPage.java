@@ -20,6 +20,7 @@ public class MonitorPage {
             "index.html", "text/html; charset=utf-8",
             "monitor.css", "text/css; charset=utf-8",
             "monitor.js", "text/javascript; charset=utf-8",
+            "schedules.js", "text/javascript; charset=utf-8",
             "favicon.svg", "image/svg+xml");
 
     private final Map<String, byte[]> files;
