@@ -43,7 +43,7 @@ public class Bench {
             case "seed" -> seed(args[1], args[2], LocalDate.parse(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             case "baseline" -> baseline(args[1], args[2], args[3], args[4]);
-            case "job" -> job(args[1], args[2]);
+            case "job" -> job(args[1], args[2], args.length > 3 ? Integer.parseInt(args[3]) : 600);
             case "wait-done" -> waitDone(args[1], args[2], Integer.parseInt(args[3]));
             case "await" -> await(args[1], args[2]);
             case "stop-runner" -> stopRunner(args[1], args[2], Integer.parseInt(args[3]), args[4]);
@@ -151,10 +151,10 @@ public class Bench {
                 .setSelect(List.of("identificationNumber"));
     }
 
-    /** Submits one job with a long wait and reports its answer and the time to it. */
-    static void job(String base, String query) throws Exception {
+    /** Submits one job with a wait (600 s unless given) and reports its answer and the time to it. */
+    static void job(String base, String query, int waitSeconds) throws Exception {
         long started = System.nanoTime();
-        String body = get(base + "/api/submit/query?" + query + "&wait=600").body();
+        String body = get(base + "/api/submit/query?" + query + "&wait=" + waitSeconds).body();
         double seconds = (System.nanoTime() - started) / 1e9;
         Matcher result = RESULT.matcher(body);
         Matcher fromSummaries = FROM_SUMMARIES.matcher(body);

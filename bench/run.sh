@@ -184,6 +184,8 @@ echo "== per-day summaries (bench/summaries.sh)"
 bench/summaries.sh
 echo "== jobs that pick up where they stopped (bench/resume.sh)"
 bench/resume.sh
+echo "== schedules (bench/schedules.sh)"
+bench/schedules.sh
 
 expected365=$(field expected "$seed365"); expected1m=$(field expected "$seed1m")
 job_s=$(field seconds "$job"); base_s=$(field seconds "$baseline")
@@ -232,6 +234,8 @@ $(cat bench/soak-results.md 2>/dev/null || true)
 $(cat bench/summaries-results.md)
 
 $(cat bench/resume-results.md)
+
+$(cat bench/schedules-results.md)
 
 $(cat bench/suite-results.md)
 RESULTS
