@@ -186,6 +186,14 @@ class SchedulesTest extends StorageFaultTestSupport {
         assertFalse(replaced.json().has("cron"));
         assertFalse(replaced.json().has("callbackUrl"));
         assertEquals(created.json().get("createdTime"), replaced.json().get("createdTime"));
+        HttpResult badReplace = api.send("PUT", "/api/schedules/" + id, "{\"name\": \"weekly\", \"every\": \"P7D\"}",
+                "Content-Type", "application/json");
+        assertEquals(400, badReplace.status(), badReplace.toString());
+        assertTrue(badReplace.json().get("detail").asText().startsWith("range:"));
+        assertEquals(415, api.send("PUT", "/api/schedules/" + id, "name=n", "Content-Type", "text/plain").status());
+        assertEquals("weekly", api.get("/api/schedules/" + id).json().get("name").asText(), "nothing changed");
+        assertEquals(replaced.json().get("lastUpdatedTime"), api.get("/api/schedules/" + id).json()
+                .get("lastUpdatedTime"));
 
         assertEquals(204, api.delete("/api/schedules/" + id).status());
         assertEquals(404, api.get("/api/schedules/" + id).status());

@@ -135,11 +135,7 @@ public class Scheduler {
             return Optional.empty();
         }
         Instant occurrence = due.latest();
-        if (Duration.between(occurrence, now).compareTo(schedule.definition().catchup()) > 0) {
-            record(schedule, occurrence, false, s -> s.occurred(occurrence), null, due.earlier() + 1,
-                    "missed with " + due.earlier() + " before it: no instance ran within its catchupWindow");
-            return Optional.empty();
-        }
+        // a job made for an occurrence that was not recorded (its maker died) is seen to first, however old
         Optional<Job> existing = jobs.find(jobId(schedule.id(), occurrence));
         if (existing.isPresent()) {
             return left(schedule, occurrence, Kind.OCCURRENCE, existing.get(), due.earlier());
@@ -147,6 +143,11 @@ public class Scheduler {
         Optional<Job> unfinished = newestUnfinishedRun(schedule.id());
         if (unfinished.isPresent() && unrecorded(schedule, unfinished.get())) {
             return left(schedule, unfinished.get().occurrence().time(), Kind.OCCURRENCE, unfinished.get(), 0);
+        }
+        if (Duration.between(occurrence, now).compareTo(schedule.definition().catchup()) > 0) {
+            record(schedule, occurrence, false, s -> s.occurred(occurrence), null, due.earlier() + 1,
+                    "missed with " + due.earlier() + " before it: no instance ran within its catchupWindow");
+            return Optional.empty();
         }
         Overlap overlap = schedule.definition().overlap();
         if (overlap != Overlap.ALLOW_ALL && unfinished.isPresent()) {
@@ -220,6 +221,15 @@ public class Scheduler {
 
     /** The run's job is queued (or was): the schedule records its occurrence, once across all instances. */
     public void started(Run run) {
+        try {
+            record(run);
+        } catch (RuntimeException e) { // the next look finds the job and records the occurrence then
+            LOG.warn("Schedule {}: the occurrence {} could not be recorded ({}); recorded at a later look",
+                    run.schedule().id(), run.occurrence(), e.toString());
+        }
+    }
+
+    private void record(Run run) {
         if (run.kind() == Kind.TRIGGER) {
             runs.get(Outcome.STARTED).increment();
             LOG.info("Schedule {} triggered: job {}", run.schedule().id(), run.job().id());
