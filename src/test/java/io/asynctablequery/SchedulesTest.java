@@ -11,6 +11,7 @@ import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.Observe;
 import io.asynctablequery.support.StorageFaultTestSupport;
 import io.asynctablequery.support.Wait;
+import io.asynctablequery.support.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,7 @@ class SchedulesTest extends StorageFaultTestSupport {
 
     private static final Duration RUNS = Duration.ofSeconds(60);
     private final AuditRows rows = new AuditRows();
+    private final WebhookReceiver receiver = new WebhookReceiver();
 
     @Override
     protected void configure(Properties properties) {
@@ -42,7 +45,7 @@ class SchedulesTest extends StorageFaultTestSupport {
         properties.setProperty("jobs.workers", "2");
         properties.setProperty("audit.scan-slice-days", "1");
         properties.setProperty("audit.scan-parallelism", "1");
-        properties.setProperty("api.callback-allowed-hosts", "http://127.0.0.1:9");
+        properties.setProperty("api.callback-allowed-hosts", "http://127.0.0.1:" + receiver.port());
         properties.setProperty("api.webhook-secret", "whsec_dGhpcnR5LXR3byBieXRlcyBvZiBhIHRlc3Qga2V5ISE=");
     }
 
@@ -55,6 +58,26 @@ class SchedulesTest extends StorageFaultTestSupport {
             }
         }
         seed(rows);
+    }
+
+    @AfterAll
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void eachRunsJobCallsTheSchedulesWebhookWhenItEnds() {
+        String hook = "/scheduled-" + System.nanoTime();
+        String id = create("{\"name\": \"with a webhook\", \"cron\": \"0 6 * * *\", \"paused\": true, \"range\": "
+                + "{\"lastDays\": 3}, \"callbackUrl\": \"" + receiver.url(hook) + "?token=abc\"}").json().get("id").asText();
+        HttpResult triggered = api.post("/api/schedules/" + id + "/trigger", null);
+        assertEquals(202, triggered.status(), triggered.toString());
+        String job = triggered.json().get("id").asText();
+        Wait.until("the run's webhook", RUNS, () -> !receiver.receivedAt(hook).isEmpty());
+        String body = receiver.receivedAt(hook).get(0).body();
+        assertTrue(body.contains(job), body);
+        assertTrue(body.contains("\"scheduleId\":\"" + id + "\""), body);
+        assertEquals(204, api.delete("/api/schedules/" + id).status());
     }
 
     @Test
@@ -160,10 +183,10 @@ class SchedulesTest extends StorageFaultTestSupport {
     @Test
     void pauseUnpauseReplaceAndDeleteAnswerWithTheDocument() {
         HttpResult created = create("{\"name\": \"month\", \"cron\": \"0 6 1 * *\", \"range\": {\"previousMonth\": "
-                + "true}, \"callbackUrl\": \"http://127.0.0.1:9/hook?secret=s3cr3t\"}");
+                + "true}, \"callbackUrl\": \"" + receiver.url("/hook") + "?secret=s3cr3t\"}");
         String id = created.json().get("id").asText();
         assertEquals(base() + "/api/schedules/" + id, created.header("Location"));
-        assertEquals("http://127.0.0.1:9/hook", created.json().get("callbackUrl").asText());
+        assertEquals(receiver.url("/hook"), created.json().get("callbackUrl").asText());
         assertFalse(created.body().contains("s3cr3t"));
         assertEquals("UTC", created.json().get("timeZone").asText());
         assertEquals("skip", created.json().get("overlap").asText());
