@@ -109,9 +109,9 @@ class SchedulesAcrossInstancesIT {
         for (AppProcess instance : instances) {
             started += runs(instance, "started");
         }
-        assertTrue(started <= byOccurrence.size() && started >= byOccurrence.size() - 1, started + " runs counted "
+        assertTrue(started <= byOccurrence.size() && started >= byOccurrence.size() - 2, started + " runs counted "
                 + "started by the living instances for " + byOccurrence.size() + " occurrences (the killed one may have "
-                + "counted one)");
+                + "counted the first two, none is counted twice)");
     }
 
     @Test
