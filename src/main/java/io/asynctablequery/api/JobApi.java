@@ -8,6 +8,8 @@ import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.jobs.JobStore.Submission;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ public class JobApi {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_REASON_LENGTH = 1000;
+    private static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("job.id");
 
     private final JobStore store;
     private final Shutdown shutdown;
@@ -47,6 +50,7 @@ public class JobApi {
         Submission submission = store.submit(new JobRequest(request.input(), request.fresh(), caller.owner(),
                         request.idempotencyKey(), request.callbackUrl(), request.linkBase()))
                 .orElseThrow(this::full);
+        Span.current().setAttribute(JOB_ID, submission.job().id()); // the submit's span (when tracing is on)
         if (!submission.created() && !(submission.job().input().equals(request.input())
                 && submission.job().fresh() == request.fresh()
                 && Objects.equals(submission.job().callbackUrl(), request.callbackUrl()))) {

@@ -1,0 +1,58 @@
+package io.asynctablequery.observability;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Tracing (SPEC §16), first of the configuration classes: on only when {@code OTEL_TRACES_EXPORTER} (or
+ * {@code otel.traces.exporter}) names an exporter other than {@code none}; otherwise nothing is built, bound or
+ * logged. When on, the OpenTelemetry SDK is configured the standard way ({@code OTEL_*} variables, {@code otel.*}
+ * system properties; its metrics and logs exporters default to none) and Camel's own tracer
+ * ({@code camel-opentelemetry2}) takes it from the registry: a span per route and per endpoint an exchange is sent
+ * to, a submit's {@code traceparent} continued. The timers' routes (every second: the schedules) are not traced.
+ */
+public class TracingConfiguration implements CamelConfiguration {
+
+    static final String EXPORTER_PROPERTY = "otel.traces.exporter";
+    static final String EXPORTER_VARIABLE = "OTEL_TRACES_EXPORTER";
+
+    /** Whether the environment names a traces exporter (a system property wins over the variable). */
+    static boolean on(Map<String, String> environment, Properties system) {
+        String exporter = system.getProperty(EXPORTER_PROPERTY, environment.get(EXPORTER_VARIABLE));
+        return exporter != null && !exporter.isBlank() && !"none".equalsIgnoreCase(exporter.strip());
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (!on(System.getenv(), System.getProperties())) {
+            return;
+        }
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none",
+                        "otel.service.name", "async-table-query"))
+                .disableShutdownHook()
+                .build()
+                .getOpenTelemetrySdk();
+        context.getRegistry().bind("openTelemetry", sdk);
+        context.getRegistry().bind("openTelemetryTracer", sdk.getTracer("async-table-query"));
+        context.getRegistry().bind("openTelemetryPropagators", sdk.getPropagators());
+        TraceIdsInLogs.tracingOn();
+        OpenTelemetryTracer tracer = new OpenTelemetryTracer();
+        tracer.setExcludePatterns("timer*");
+        tracer.init(context);
+        // the spans still waiting are sent when the context stops
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sdk.shutdown().join(10, TimeUnit.SECONDS);
+            }
+        }, true, true);
+    }
+}

@@ -1,0 +1,114 @@
+package io.asynctablequery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.data.tables.TableServiceClientBuilder;
+import io.asynctablequery.support.AppProcess;
+import io.asynctablequery.support.AuditRows;
+import io.asynctablequery.support.Azurite;
+import io.asynctablequery.support.HttpResult;
+import io.asynctablequery.support.OtlpReceiver;
+import io.asynctablequery.support.Wait;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Tracing (SPEC §16) with a real exporter: an instance with {@code otel.traces.exporter=otlp} sends to an OTLP
+ * receiver inside the test, and a submit that carries a {@code traceparent} continues the caller's trace through the
+ * job queue to the worker's route; an instance without an exporter named sends nothing and logs nothing of it. No
+ * span and no resource carries the storage account's key.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TracingIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private final Azurite azurite = Azurite.shared();
+    private final OtlpReceiver receiver = new OtlpReceiver();
+    private final String table = "audit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final AuditRows rows = new AuditRows().add("2024-03-01", "C", "A").add("2024-03-02", "C", "B")
+            .add("2024-03-03", "C", "A");
+    private AppProcess traced;
+    private AppProcess untraced;
+
+    @BeforeAll
+    void start() {
+        rows.insertInto(new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(),
+                table);
+        Map<String, String> settings = new HashMap<>(Map.of("azure.storage.connection-string",
+                azurite.connectionString(), "audit.table-name", table));
+        untraced = AppProcess.start("untraced", Map.of("azure.storage.connection-string", azurite.connectionString(),
+                "audit.table-name", table, "otel.exporter.otlp.endpoint", receiver.endpoint()));
+        settings.putAll(Map.of("otel.traces.exporter", "otlp", "otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.schedule.delay", "200",
+                "otel.service.name", "audit-traced"));
+        traced = AppProcess.start("traced", settings, Map.of("LOG_FORMAT", "json"), List.of());
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        traced.close();
+        untraced.close();
+        receiver.close();
+    }
+
+    @Test
+    void aSubmitWithATraceparentContinuesTheCallersTraceToTheWorker() {
+        String traceId = hex(16);
+        String callerSpan = hex(8);
+        HttpResult submitted = traced.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024",
+                "traceparent", "00-" + traceId + "-" + callerSpan + "-01");
+        assertEquals(202, submitted.status(), submitted.toString());
+        String id = submitted.json().get("id").asText();
+        assertEquals(2, traced.api.awaitFinished(id).get("result").asLong());
+
+        List<OtlpReceiver.ReceivedSpan> trace = Wait.forValue("the job's spans", DEADLINE, () -> receiver.trace(traceId),
+                spans -> spans.stream().anyMatch(span -> span.parentSpanId().equals(callerSpan))
+                        && spans.stream().anyMatch(span -> span.name().equals("run-job")));
+        assertTrue(trace.stream().anyMatch(span -> id.equals(span.attributes().get("job.id"))), trace.toString());
+        assertEquals("audit-traced", trace.get(0).resource().get("service.name"));
+        assertTrue(Pattern.compile("\"trace_id\"\\s*:\\s*\"" + traceId + "\"").matcher(traced.log()).find(),
+                "a JSON log line of the job names its trace");
+        assertTrue(traced.log().lines().filter(line -> line.contains("\"trace_id\""))
+                .allMatch(line -> line.contains("\"INSTANCE\"")), "a traced line keeps the instance's name");
+        String everything = receiver.everything();
+        String key = azurite.connectionString().replaceAll(".*AccountKey=([^;]+).*", "$1");
+        assertFalse(everything.contains(key), "the account key went out with the spans");
+    }
+
+    @Test
+    void anInstanceWithoutAnExporterSendsNothingAndLogsNothingOfIt() {
+        String traceId = hex(16);
+        String id = untraced.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024",
+                "traceparent", "00-" + traceId + "-" + hex(8) + "-01").json().get("id").asText();
+        untraced.api.awaitFinished(id);
+        // the traced instance's job, submitted after it, reaching the receiver shows its exporter's delay has passed
+        String control = hex(16);
+        String controlId = traced.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024",
+                "traceparent", "00-" + control + "-" + hex(8) + "-01").json().get("id").asText();
+        traced.api.awaitFinished(controlId);
+        Wait.until("the traced instance's spans", DEADLINE, () -> !receiver.trace(control).isEmpty());
+        assertEquals(List.of(), receiver.trace(traceId));
+        String log = untraced.log();
+        assertFalse(log.toLowerCase().contains("opentelemetry"), "the untraced instance logged of tracing");
+    }
+
+    private static String hex(int bytes) {
+        byte[] random = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(random);
+        random[0] |= 1; // never all zeros (an invalid id)
+        return HexFormat.of().formatHex(random);
+    }
+}
