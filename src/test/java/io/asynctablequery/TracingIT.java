@@ -89,6 +89,63 @@ class TracingIT {
     }
 
     @Test
+    void aJobSubmittedToAnApiInstanceAndRunByAnotherThroughTheQueueIsOneTraceDownToTheTableCalls()
+            throws InterruptedException {
+        String suffix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Map<String, String> common = new HashMap<>(AppProcess.distributed(azurite, suffix));
+        common.putAll(Map.of("audit.table-name", table, "otel.traces.exporter", "otlp", "otel.exporter.otlp.protocol",
+                "http/protobuf", "otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.schedule.delay", "200",
+                "jobs.queue-poll-delay", "200"));
+        Map<String, String> api = new HashMap<>(common);
+        api.putAll(Map.of("jobs.workers", "0", "otel.service.name", "audit-api"));
+        Map<String, String> worker = new HashMap<>(common);
+        worker.putAll(Map.of("jobs.workers", "1", "otel.service.name", "audit-worker"));
+        try (AppProcess apiOnly = AppProcess.start("traced-api", api);
+             AppProcess runner = AppProcess.start("traced-worker", worker)) {
+            String traceId = hex(16);
+            HttpResult submitted = apiOnly.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024",
+                    "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+            assertEquals(202, submitted.status(), submitted.toString());
+            String id = submitted.json().get("id").asText();
+            assertEquals(2, apiOnly.api.awaitFinished(id, DEADLINE).get("result").asLong());
+
+            List<OtlpReceiver.ReceivedSpan> trace = Wait.forValue("the worker's spans in the caller's trace", DEADLINE,
+                    () -> receiver.trace(traceId), spans -> spans.stream().anyMatch(span -> "audit-job".equals(span.name())
+                            && "audit-worker".equals(span.resource().get("service.name"))));
+            OtlpReceiver.ReceivedSpan job = trace.stream().filter(span -> "audit-job".equals(span.name())).findFirst()
+                    .orElseThrow();
+            assertEquals(id, job.attributes().get("job.id"));
+            assertEquals("2", job.attributes().get("job.result"));
+            assertEquals("2024-03-01", job.attributes().get("job.range.start"));
+            assertTrue(trace.stream().anyMatch(span -> "audit-api".equals(span.resource().get("service.name"))));
+            List<OtlpReceiver.ReceivedSpan> tableCalls = Wait.forValue("the scan's table calls", DEADLINE,
+                    () -> receiver.trace(traceId).stream().filter(span -> isDescendant(span, job.spanId(),
+                            receiver.trace(traceId)) && span.attributes().containsKey("az.namespace")).toList(),
+                    calls -> !calls.isEmpty());
+            assertTrue(tableCalls.stream().anyMatch(span -> span.attributes().toString().contains(table)),
+                    tableCalls.toString());
+            String key = azurite.connectionString().replaceAll(".*AccountKey=([^;]+).*", "$1");
+            assertFalse(receiver.everything().contains(key), "the account key went out with the spans");
+            assertFalse(receiver.everything().contains("sig="), "a SAS went out with the spans");
+        }
+    }
+
+    /** Whether the span is below the ancestor in the trace, through its parents. */
+    private static boolean isDescendant(OtlpReceiver.ReceivedSpan span, String ancestor,
+                                        List<OtlpReceiver.ReceivedSpan> trace) {
+        String parent = span.parentSpanId();
+        for (int depth = 0; depth < 20 && !parent.isEmpty(); depth++) {
+            if (parent.equals(ancestor)) {
+                return true;
+            }
+            String current = parent;
+            parent = trace.stream().filter(other -> other.spanId().equals(current)).map(OtlpReceiver.ReceivedSpan::parentSpanId)
+                    .findFirst().orElse("");
+        }
+        return false;
+    }
+
+    @Test
     void anInstanceWithoutAnExporterSendsNothingAndLogsNothingOfIt() {
         String traceId = hex(16);
         String id = untraced.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024",
@@ -101,8 +158,8 @@ class TracingIT {
         traced.api.awaitFinished(controlId);
         Wait.until("the traced instance's spans", DEADLINE, () -> !receiver.trace(control).isEmpty());
         assertEquals(List.of(), receiver.trace(traceId));
-        String log = untraced.log();
-        assertFalse(log.toLowerCase().contains("opentelemetry"), "the untraced instance logged of tracing");
+        String log = untraced.log().toLowerCase();
+        assertFalse(log.contains("opentelemetry") || log.contains("tracer"), "the untraced instance logged of tracing");
     }
 
     private static String hex(int bytes) {

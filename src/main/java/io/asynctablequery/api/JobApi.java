@@ -6,6 +6,7 @@ import io.asynctablequery.auth.Caller;
 import io.asynctablequery.jobs.Job;
 import io.asynctablequery.jobs.JobRequest;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobTrace;
 import io.asynctablequery.jobs.Shutdown;
 import io.asynctablequery.jobs.JobStore.Submission;
 import io.opentelemetry.api.common.AttributeKey;
@@ -48,7 +49,7 @@ public class JobApi {
                              @ExchangeProperty(ExchangeProperties.CALLER) Caller caller) {
         admit(caller);
         Submission submission = store.submit(new JobRequest(request.input(), request.fresh(), caller.owner(),
-                        request.idempotencyKey(), request.callbackUrl(), request.linkBase()))
+                        request.idempotencyKey(), request.callbackUrl(), request.linkBase(), null, JobTrace.current()))
                 .orElseThrow(this::full);
         Span.current().setAttribute(JOB_ID, submission.job().id()); // the submit's span (when tracing is on)
         if (!submission.created() && !(submission.job().input().equals(request.input())

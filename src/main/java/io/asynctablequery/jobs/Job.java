@@ -162,6 +162,11 @@ public record Job(String id, JobRequest request, JobState state, CallbackDeliver
         return request.linkBase();
     }
 
+    /** The trace its submit ran in; null without one. */
+    public JobTrace trace() {
+        return request.trace();
+    }
+
     /** The schedule and occurrence it was made for; null for a submitted job. */
     public Occurrence occurrence() {
         return request.occurrence();

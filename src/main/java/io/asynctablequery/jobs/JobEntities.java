@@ -62,6 +62,8 @@ final class JobEntities {
         putIfSet(entity, OWNER, job.owner());
         putIfSet(entity, "CallbackUrl", job.callbackUrl());
         putIfSet(entity, "LinkBase", job.linkBase());
+        putIfSet(entity, "TraceParent", job.trace() == null ? null : job.trace().traceparent());
+        putIfSet(entity, "TraceState", job.trace() == null ? null : job.trace().tracestate());
         Occurrence occurrence = job.occurrence();
         if (occurrence != null) {
             entity.addProperty(SCHEDULE_ID, occurrence.scheduleId())
@@ -81,7 +83,9 @@ final class JobEntities {
                 new DayRange(LocalDate.parse(text(entity, "Start")), LocalDate.parse(text(entity, "End"))),
                 Boolean.TRUE.equals(entity.getProperty("Fresh")), text(entity, OWNER), text(entity, "IdempotencyKey"),
                 text(entity, "CallbackUrl"), text(entity, "LinkBase"), text(entity, SCHEDULE_ID) == null ? null
-                        : new Occurrence(text(entity, SCHEDULE_ID), instant(entity, "OccurrenceTime")));
+                        : new Occurrence(text(entity, SCHEDULE_ID), instant(entity, "OccurrenceTime")),
+                text(entity, "TraceParent") == null ? null
+                        : new JobTrace(text(entity, "TraceParent"), text(entity, "TraceState")));
         Number retryAttempts = number(entity, "RetryAttempts");
         Progress progress = new Progress(number(entity, "PartitionsTotal").intValue(),
                 number(entity, "PartitionsDone").intValue(), number(entity, "EntitiesScanned").longValue(),

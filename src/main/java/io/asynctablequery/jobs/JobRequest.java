@@ -13,20 +13,27 @@ import io.asynctablequery.query.DayRange;
  * @param linkBase       scheme and host of the submit request's links, kept for its webhook's {@code source};
  *                       null without a callback
  * @param occurrence     the schedule and occurrence a schedule's job was made for; null for a submitted job
+ * @param trace          the trace its submit ran in (SPEC §16); null when tracing is off or it had no span
  */
 public record JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
-                         String linkBase, Occurrence occurrence) {
+                         String linkBase, Occurrence occurrence, JobTrace trace) {
+
+    /** A request made in no trace. */
+    public JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
+                      String linkBase, Occurrence occurrence) {
+        this(input, fresh, owner, idempotencyKey, callbackUrl, linkBase, occurrence, null);
+    }
 
     /** A submitted job's request (no schedule made it). */
     public JobRequest(DayRange input, boolean fresh, String owner, String idempotencyKey, String callbackUrl,
                       String linkBase) {
-        this(input, fresh, owner, idempotencyKey, callbackUrl, linkBase, null);
+        this(input, fresh, owner, idempotencyKey, callbackUrl, linkBase, null, null);
     }
 
     /** As the store keeps it: the key scoped to the owner (two callers' equal keys name two jobs), no link base
      * without a callback. */
     JobRequest asStored() {
         return new JobRequest(input, fresh, owner, idempotencyKey == null || owner == null ? idempotencyKey
-                : owner + "\n" + idempotencyKey, callbackUrl, callbackUrl == null ? null : linkBase, occurrence);
+                : owner + "\n" + idempotencyKey, callbackUrl, callbackUrl == null ? null : linkBase, occurrence, trace);
     }
 }

@@ -7,6 +7,8 @@ import io.asynctablequery.query.ScanResult;
 import io.asynctablequery.storage.BackOff;
 import io.asynctablequery.storage.StorageFailures;
 import io.asynctablequery.storage.StorageRetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -105,6 +107,17 @@ public class JobRunner {
             return null;
         }
         settleAfterSuspend(job);
+        Span span = JobSpans.start(job);
+        ScanOutcome outcome = null;
+        try (Scope current = span.makeCurrent()) {
+            outcome = scan(job);
+            return outcome;
+        } finally {
+            JobSpans.end(span, outcome);
+        }
+    }
+
+    private ScanOutcome scan(Job job) {
         Instant deadline = deadline(job);
         try {
             ScanResult scan = query.countDistinct(job.input(), job.fresh(), deadline,

@@ -101,7 +101,8 @@ public class JobStore {
     public Optional<Submission> submitAgain(Job finished) {
         JobRequest request = finished.request();
         return submitStored(JobIds.next(), new JobRequest(request.input(), request.fresh(), request.owner(), null,
-                request.callbackUrl(), request.linkBase(), request.occurrence()), "Restarted from job " + finished.id());
+                request.callbackUrl(), request.linkBase(), request.occurrence(), JobTrace.current()),
+                "Restarted from job " + finished.id());
     }
 
     /**

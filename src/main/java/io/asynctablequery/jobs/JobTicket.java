@@ -1,9 +1,15 @@
 package io.asynctablequery.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.asynctablequery.json.Json;
 
-/** What the submit route hands to the job queue: the job id and its normalised input (ISO dates). */
-public record JobTicket(String id, String start, String end) {
+/**
+ * What the submit route hands to the job queue: the job id and its normalised input (ISO dates), and the trace the job
+ * belongs to ({@code traceparent}, {@code tracestate}; absent without one): an Azure Storage Queue message carries
+ * nothing but its body.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobTicket(String id, String start, String end, String traceparent, String tracestate) {
 
     /**
      * Reads a queue message leniently: what cannot be read stays null (such a ticket is never run, and its message
@@ -13,9 +19,10 @@ public record JobTicket(String id, String start, String end) {
     public static JobTicket read(String json) {
         try {
             com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(json);
-            return new JobTicket(text(node, "id"), text(node, "start"), text(node, "end"));
+            return new JobTicket(text(node, "id"), text(node, "start"), text(node, "end"), text(node, "traceparent"),
+                    text(node, "tracestate"));
         } catch (java.io.IOException | RuntimeException e) {
-            return new JobTicket(null, null, null);
+            return new JobTicket(null, null, null, null, null);
         }
     }
 
@@ -24,7 +31,9 @@ public record JobTicket(String id, String start, String end) {
     }
 
     public static JobTicket of(Job job) {
-        return new JobTicket(job.id(), job.input().start().toString(), job.input().end().toString());
+        JobTrace trace = job.trace();
+        return new JobTicket(job.id(), job.input().start().toString(), job.input().end().toString(),
+                trace == null ? null : trace.traceparent(), trace == null ? null : trace.tracestate());
     }
 
     /** Whether this ticket was made for that job (a message that does not match is not run). */

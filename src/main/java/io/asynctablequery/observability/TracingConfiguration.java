@@ -1,10 +1,13 @@
 package io.asynctablequery.observability;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import io.asynctablequery.threads.ThreadPools;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
@@ -32,18 +35,29 @@ public class TracingConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         if (!on(System.getenv(), System.getProperties())) {
+            // Off: the global instance (which the Azure SDK's tracing plugin and the job spans ask) is the no-op one,
+            // set before anyone asks, so that OpenTelemetry's own look for an SDK to configure logs nothing.
+            try {
+                if (!GlobalOpenTelemetry.isSet()) {
+                    GlobalOpenTelemetry.set(OpenTelemetry.noop());
+                }
+            } catch (IllegalStateException setMeanwhile) {
+                // another context in this JVM set it first
+            }
             return;
         }
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none",
                         "otel.service.name", "async-table-query"))
                 .disableShutdownHook()
+                .setResultAsGlobal() // the Azure SDK's tracing plugin and the job spans take the global one
                 .build()
                 .getOpenTelemetrySdk();
         context.getRegistry().bind("openTelemetry", sdk);
         context.getRegistry().bind("openTelemetryTracer", sdk.getTracer("async-table-query"));
         context.getRegistry().bind("openTelemetryPropagators", sdk.getPropagators());
         TraceIdsInLogs.tracingOn();
+        ThreadPools.of(context).carryTraces();
         OpenTelemetryTracer tracer = new OpenTelemetryTracer();
         tracer.setExcludePatterns("timer*");
         tracer.init(context);

@@ -7,6 +7,7 @@ import io.asynctablequery.jobs.JobStatus;
 import io.asynctablequery.jobs.JobStatusSets;
 import io.asynctablequery.jobs.JobStore;
 import io.asynctablequery.jobs.JobTicket;
+import io.asynctablequery.jobs.JobTrace;
 import io.asynctablequery.jobs.Occurrence;
 import io.asynctablequery.jobs.Shutdown;
 import io.micrometer.core.instrument.Counter;
@@ -188,7 +189,7 @@ public class Scheduler {
 
     private Optional<Run> create(Schedule schedule, Instant occurrence, Kind kind, int missedBefore) {
         Optional<JobStore.Submission> submission = jobs.submitOccurrence(jobId(schedule.id(), occurrence),
-                request(schedule, occurrence));
+                request(schedule, occurrence, null));
         if (submission.isEmpty()) {
             boolean held = kind == Kind.BUFFERED;
             record(schedule, occurrence, held, held ? Schedule::bufferStarted : s -> s.occurred(occurrence),
@@ -210,7 +211,7 @@ public class Scheduler {
             return new Triggered(null, Outcome.SKIPPED);
         }
         Optional<JobStore.Submission> submission = jobs.submitOccurrence(jobId(schedule.id(), now),
-                request(schedule, now));
+                request(schedule, now, JobTrace.current()));
         if (submission.isEmpty()) {
             runs.get(Outcome.REFUSED).increment();
             return new Triggered(null, Outcome.REFUSED);
@@ -293,11 +294,11 @@ public class Scheduler {
                 missed > 0 && outcome != null ? "; " + missed + " earlier occurrences missed" : "");
     }
 
-    private static JobRequest request(Schedule schedule, Instant occurrence) {
+    private static JobRequest request(Schedule schedule, Instant occurrence, JobTrace trace) {
         ScheduleDefinition definition = schedule.definition();
         String callbackUrl = definition.callbackUrl();
         return new JobRequest(definition.range().days(occurrence, definition.zone()), definition.fresh(),
                 schedule.owner(), null, callbackUrl, callbackUrl == null ? null : schedule.linkBase(),
-                new Occurrence(schedule.id(), occurrence));
+                new Occurrence(schedule.id(), occurrence), trace);
     }
 }

@@ -1,6 +1,9 @@
 package io.asynctablequery.threads;
 
+import io.opentelemetry.context.Context;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +30,8 @@ public final class ThreadPools extends ServiceSupport {
 
     private final ExecutorServiceManager manager;
     private final List<ExecutorService> pools = new CopyOnWriteArrayList<>();
+    private final Map<ExecutorService, ExecutorService> wrapped = new ConcurrentHashMap<>();
+    private volatile boolean carryTraces;
 
     private ThreadPools(ExecutorServiceManager manager) {
         this.manager = manager;
@@ -47,9 +52,18 @@ public final class ThreadPools extends ServiceSupport {
         return pools;
     }
 
+    /**
+     * With tracing on (SPEC §16): the pools made from now on run each task in the trace context of the code that
+     * handed it over (OpenTelemetry's {@code Context.taskWrapping}), so a scan's slices and the storage calls they
+     * make are children of their job's span. Scheduled pools (timers) are left as they are.
+     */
+    public void carryTraces() {
+        carryTraces = true;
+    }
+
     /** Threads made as tasks come and kept a minute when idle: for calls each waited for on a thread of its own. */
     public ExecutorService cached(Object owner, String name) {
-        return kept(manager.newCachedThreadPool(owner, name));
+        return traced(kept(manager.newCachedThreadPool(owner, name)));
     }
 
     /** {@code threads} threads, tasks beyond them queued without a bound. */
@@ -59,7 +73,16 @@ public final class ThreadPools extends ServiceSupport {
         profile.setKeepAliveTime(60L);
         profile.setTimeUnit(TimeUnit.SECONDS);
         profile.setAllowCoreThreadTimeOut(true);
-        return kept(manager.newThreadPool(owner, name, profile));
+        return traced(kept(manager.newThreadPool(owner, name, profile)));
+    }
+
+    private ExecutorService traced(ExecutorService pool) {
+        if (!carryTraces) {
+            return pool;
+        }
+        ExecutorService carrying = Context.taskWrapping(pool);
+        wrapped.put(carrying, pool);
+        return carrying;
     }
 
     /** One thread for timed and periodic tasks, any number of them waiting. */
@@ -81,8 +104,10 @@ public final class ThreadPools extends ServiceSupport {
 
     /** Shuts a pool down before the context stops, once its work is done. */
     public void release(ExecutorService pool) {
-        pools.remove(pool);
-        manager.shutdown(pool);
+        ExecutorService made = wrapped.getOrDefault(pool, pool);
+        wrapped.remove(pool);
+        pools.remove(made);
+        manager.shutdown(made);
     }
 
     private <T extends ExecutorService> T kept(T pool) {
