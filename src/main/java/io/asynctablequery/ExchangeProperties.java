@@ -42,6 +42,8 @@ public final class ExchangeProperties {
     public static final String WEBHOOK_MESSAGE_ID = "webhookMessageId";
     public static final String WEBHOOK_POP_RECEIPT = "webhookPopReceipt";
     public static final String WEBHOOK_ATTEMPT = "webhookAttempt";
+    /** The span of the delivery attempt in progress (SPEC §16); WebhookDeliveries starts and ends it. */
+    public static final String WEBHOOK_SPAN = "webhookSpan";
 
     private ExchangeProperties() {
     }

@@ -11,6 +11,7 @@ import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.HttpResult;
 import io.asynctablequery.support.OtlpReceiver;
 import io.asynctablequery.support.Wait;
+import io.asynctablequery.support.WebhookReceiver;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ class TracingIT {
 
     private final Azurite azurite = Azurite.shared();
     private final OtlpReceiver receiver = new OtlpReceiver();
+    private final WebhookReceiver hooks = new WebhookReceiver();
     private final String table = "audit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final AuditRows rows = new AuditRows().add("2024-03-01", "C", "A").add("2024-03-02", "C", "B")
             .add("2024-03-03", "C", "A");
@@ -54,6 +56,8 @@ class TracingIT {
         settings.putAll(Map.of("otel.traces.exporter", "otlp", "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.bsp.schedule.delay", "200",
                 "otel.service.name", "audit-traced"));
+        settings.putAll(Map.of("api.callback-allowed-hosts", "http://127.0.0.1:" + hooks.port(), "api.webhook-secret",
+                "whsec_dGhpcnR5LXR3byBieXRlcyBvZiBhIHRlc3Qga2V5ISE="));
         traced = AppProcess.start("traced", settings, Map.of("LOG_FORMAT", "json"), List.of());
     }
 
@@ -62,6 +66,7 @@ class TracingIT {
         traced.close();
         untraced.close();
         receiver.close();
+        hooks.close();
     }
 
     @Test
@@ -86,6 +91,30 @@ class TracingIT {
         String everything = receiver.everything();
         String key = azurite.connectionString().replaceAll(".*AccountKey=([^;]+).*", "$1");
         assertFalse(everything.contains(key), "the account key went out with the spans");
+    }
+
+    @Test
+    void theWebhookDeliveryIsASpanOfTheJobsTraceAndItsTraceparentGoesOutWithoutTheCallbacksQuery() {
+        String traceId = hex(16);
+        String secret = "hook-secret-" + UUID.randomUUID();
+        String callback = hooks.url("/traced-hook") + "?token=" + secret;
+        hooks.answerNext(201);
+        HttpResult submitted = traced.api.get("/api/submit/query?s=01/03/2024&e=03/03/2024&callbackUrl="
+                + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8),
+                "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+        assertEquals(202, submitted.status(), submitted.toString());
+        String id = submitted.json().get("id").asText();
+        Wait.until("the webhook", DEADLINE, () -> !hooks.receivedAt("/traced-hook").isEmpty());
+        String traceparent = hooks.receivedAt("/traced-hook").get(0).header("traceparent");
+        assertTrue(traceparent != null && traceparent.startsWith("00-" + traceId + "-"), "traceparent " + traceparent);
+
+        OtlpReceiver.ReceivedSpan delivery = Wait.forValue("the delivery's span", DEADLINE,
+                () -> receiver.trace(traceId).stream().filter(span -> "webhook-delivery".equals(span.name()))
+                        .findFirst().orElse(null), span -> span != null);
+        assertEquals(id, delivery.attributes().get("job.id"));
+        assertEquals("201", delivery.attributes().get("http.response.status_code"));
+        assertEquals(traceparent.split("-")[2], delivery.spanId(), "the request carries the delivery span's id");
+        assertFalse(receiver.everything().contains(secret), "the callback's query string went out with the spans");
     }
 
     @Test

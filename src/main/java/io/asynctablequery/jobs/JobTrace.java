@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.HashMap;
+import java.util.function.BiConsumer;
 import java.util.Map;
 
 /**
@@ -37,6 +38,13 @@ public record JobTrace(String traceparent, String tracestate) {
         W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
         String traceparent = carrier.get("traceparent");
         return traceparent == null ? null : new JobTrace(traceparent, carrier.get("tracestate"));
+    }
+
+    /** Writes the span's {@code traceparent} (and {@code tracestate}) with the setter; nothing for an invalid span. */
+    public static void inject(Span span, BiConsumer<String, String> setter) {
+        if (span.getSpanContext().isValid()) {
+            W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), setter, BiConsumer::accept);
+        }
     }
 
     /** A context whose parent is this trace's span (none: the root, a new trace). */

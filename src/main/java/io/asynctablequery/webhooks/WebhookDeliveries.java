@@ -4,10 +4,13 @@ import static io.asynctablequery.ExchangeProperties.WEBHOOK_ATTEMPT;
 import static io.asynctablequery.ExchangeProperties.WEBHOOK_DELIVERY;
 import static io.asynctablequery.ExchangeProperties.WEBHOOK_MESSAGE_ID;
 import static io.asynctablequery.ExchangeProperties.WEBHOOK_POP_RECEIPT;
+import static io.asynctablequery.ExchangeProperties.WEBHOOK_SPAN;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.azure.storage.queue.QueueClient;
 import io.asynctablequery.jobs.CallbackDelivery;
 import io.asynctablequery.jobs.JobStore;
+import io.asynctablequery.jobs.JobTrace;
+import io.opentelemetry.api.trace.Span;
 import io.asynctablequery.json.Json;
 import java.net.URI;
 import java.time.Duration;
@@ -63,6 +66,9 @@ public class WebhookDeliveries {
         message.setHeader("webhook-timestamp", String.valueOf(timestamp));
         message.setHeader("webhook-signature", signer.signature(delivery.eventId(), timestamp, delivery.event()));
         message.setBody(delivery.event());
+        Span span = WebhookSpans.start(delivery, attempt(exchange, false));
+        exchange.setProperty(WEBHOOK_SPAN, span);
+        JobTrace.inject(span, message::setHeader); // the receiver may continue the trace (none while tracing is off)
     }
 
     /** A 2xx came back. */
@@ -138,6 +144,9 @@ public class WebhookDeliveries {
     private void record(Exchange exchange, String status, Integer statusCode, int attempt) {
         WebhookDelivery delivery = exchange.getProperty(WEBHOOK_DELIVERY, WebhookDelivery.class);
         CallbackDelivery outcome = new CallbackDelivery(status, attempt, statusCode, Instant.now());
+        WebhookSpans.end(exchange.getProperty(WEBHOOK_SPAN, Span.class), CallbackDelivery.DELIVERED.equals(status),
+                statusCode);
+        exchange.removeProperty(WEBHOOK_SPAN);
         try {
             store.update(delivery.jobId(), job -> job.withCallback(outcome));
         } catch (RuntimeException e) {

@@ -66,7 +66,7 @@ public class WebhookEvents implements JobStore.Listener {
                 .withData(documents.statusJson(job))
                 .build();
         return new WebhookDelivery(job.id(), job.callbackUrl(), eventId,
-                new String(STRUCTURED.serialize(event), StandardCharsets.UTF_8), job.lastUpdatedTime());
+                new String(STRUCTURED.serialize(event), StandardCharsets.UTF_8), job.lastUpdatedTime(), job.trace());
     }
 
     /** A job kept by an earlier version has no link base: its status URL's path, a URI reference as CloudEvents allows. */
