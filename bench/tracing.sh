@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The cost of tracing (SPEC 16), one command: bench/tracing.sh (bench/run.sh runs it too). Its own Azurite and app
+# instances on loopback; writes bench/tracing-results.md. About 3 minutes on 2 cores.
+# Two instances side by side on an empty audit table (memory store, SEDA): tracing off (the default), and on (every
+# request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
+# got). Submit throughput (each submit a job that runs), then status throughput of a finished job, each with wrk -t2
+# -c64 for 10 s, off and on one after the other, twice. With BEFORE_DIR=<a checkout from before tracing existed, its
+# jar built>, the same figures for it, to show that tracing off costs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/tracing
+rm -rf "$out" && mkdir -p "$out"
+jar=target/async-table-query.jar
+source bench/lib.sh
+rps() { local report; report=$(wrk -t2 -c64 -d10s "$1"); echo "$report" > "$out/wrk-$2.txt"; grep "Requests/sec" <<<"$report" | awk '{print $2}'; }
+
+receiver_port=$(free_port)
+node -e "
+let requests = 0, bytes = 0;
+require('http').createServer((q, s) => {
+  if (q.url === '/stats') { s.end('requests=' + requests + ' bytes=' + bytes); return; }
+  q.on('data', (d) => { bytes += d.length; });
+  q.on('end', () => { requests++; s.writeHead(200, {'Content-Type': 'application/x-protobuf'}); s.end(); });
+}).listen($receiver_port, '127.0.0.1');" > "$out/receiver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do listening "$receiver_port" && break; sleep 0.2; done
+
+bench seed "$conn" auditempty 1990-01-01 0 0 1 >/dev/null
+p_off=$(free_port); start_app off "$p_off" -Daudit.table-name=auditempty
+p_on=$(free_port); start_app on "$p_on" -Daudit.table-name=auditempty -Dotel.traces.exporter=otlp \
+  -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.exporter.otlp.endpoint="http://127.0.0.1:$receiver_port"
+measure() { # NAME PORT: submit rps, then status rps of a finished job
+  local base="http://127.0.0.1:$2"
+  wrk -t2 -c64 -d3s "$base/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null   # warm-up
+  bench burst "$base" 1 1 >/dev/null
+  local submit; submit=$(rps "$base/api/submit/query?s=01/01/1990&e=02/01/1990" "$1-submit")
+  bench burst "$base" 1 1 >/dev/null                                                # the backlog run
+  local finished; finished=$(field id "$(bench finished-job "$base")")
+  local status; status=$(rps "$base/api/status/$finished" "$1-status")
+  echo "submit=$submit status=$status"
+}
+declare -A figures
+for round in 1 2; do
+  figures[off$round]=$(measure "off-$round" "$p_off"); echo "off, round $round: ${figures[off$round]}"
+  figures[on$round]=$(measure "on-$round" "$p_on"); echo "on, round $round: ${figures[on$round]}"
+done
+sleep 2 # the last spans leave within the exporter's schedule delay (5 s default; the measure took longer)
+received=$(curl -s "http://127.0.0.1:$receiver_port/stats")
+stop "$(pid_on "$p_off")"; stop "$(pid_on "$p_on")"
+before=""
+if [ -n "${BEFORE_DIR:-}" ]; then # a checkout from before tracing, its jar built: run there, with its own files
+  p_b=$(free_port); here=$PWD
+  (cd "$BEFORE_DIR" && exec java -Dcamel.server.port="$p_b" -Dcamel.management.port="$(free_port)" \
+    -Dazure.storage.connection-string="$conn" -Daudit.table-name=auditempty -Djobs.max-pending=10000000 \
+    -Dapi.max-wait=600 -jar target/async-table-query.jar > "$here/$out/before.log" 2>&1) &
+  pids+=($!)
+  for _ in $(seq 1 300); do listening "$p_b" && break; sleep 0.2; done
+  before=$(measure before "$p_b"); echo "before tracing existed: $before"
+  stop "$(pid_on "$p_b")"
+fi
+mean() { node -e "console.log(((Number(process.argv[1]) + Number(process.argv[2])) / 2).toFixed(0))" "$1" "$2"; }
+s_off=$(mean "$(field submit "${figures[off1]}")" "$(field submit "${figures[off2]}")")
+s_on=$(mean "$(field submit "${figures[on1]}")" "$(field submit "${figures[on2]}")")
+t_off=$(mean "$(field status "${figures[off1]}")" "$(field status "${figures[off2]}")")
+t_on=$(mean "$(field status "${figures[on1]}")" "$(field status "${figures[on2]}")")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+table=$(cat <<TABLE
+| figure | tracing off | tracing on (every request sampled) | ratio on/off | target |
+| --- | --- | --- | --- | --- |
+| submit throughput (req/s, wrk -t2 -c64 10 s; mean of two rounds: $(field submit "${figures[off1]}"), $(field submit "${figures[off2]}") off; $(field submit "${figures[on1]}"), $(field submit "${figures[on2]}") on) | $s_off | $s_on | $(ratio "$s_on" "$s_off") | >= 0.8 |
+| status throughput (req/s, a finished job; $(field status "${figures[off1]}"), $(field status "${figures[off2]}") off; $(field status "${figures[on1]}"), $(field status "${figures[on2]}") on) | $t_off | $t_on | $(ratio "$t_on" "$t_off") | >= 0.8 |
+| what the local OTLP receiver got | | $received | | spans sent |
+TABLE
+)
+if [ -n "$before" ]; then
+  table="$table
+| the app from before tracing existed ($(git -C "$BEFORE_DIR" log --oneline -1 | cut -c1-7)), same machine, after the others | submit $(field submit "$before"), status $(field status "$before") | | off / before: submit $(ratio "$s_off" "$(field submit "$before")"), status $(ratio "$t_off" "$(field status "$before")") | off unchanged |"
+fi
+echo; echo "$table"
+cat > bench/tracing-results.md <<RESULTS
+## Tracing (bench/tracing.sh)
+
+Latest run: $(date -u +%Y-%m-%dT%H:%MZ), on $(nproc) cores ($cpu), Azurite in memory, memory store and SEDA, an
+empty audit table (each submit's job runs and finishes at once). Off and on are two instances measured one after
+the other, twice; the OTLP receiver is a local HTTP server that answers 200.
+
+$table
+RESULTS
+echo; echo "Written to bench/tracing-results.md"
