@@ -186,6 +186,8 @@ echo "== jobs that pick up where they stopped (bench/resume.sh)"
 bench/resume.sh
 echo "== schedules (bench/schedules.sh)"
 bench/schedules.sh
+echo "== tracing (bench/tracing.sh)"
+bench/tracing.sh
 
 expected365=$(field expected "$seed365"); expected1m=$(field expected "$seed1m")
 job_s=$(field seconds "$job"); base_s=$(field seconds "$baseline")
@@ -236,6 +238,8 @@ $(cat bench/summaries-results.md)
 $(cat bench/resume-results.md)
 
 $(cat bench/schedules-results.md)
+
+$(cat bench/tracing-results.md)
 
 $(cat bench/suite-results.md)
 RESULTS

@@ -81,7 +81,7 @@ class TracingIT {
 
         List<OtlpReceiver.ReceivedSpan> trace = Wait.forValue("the job's spans", DEADLINE, () -> receiver.trace(traceId),
                 spans -> spans.stream().anyMatch(span -> span.parentSpanId().equals(callerSpan))
-                        && spans.stream().anyMatch(span -> span.name().equals("run-job")));
+                        && spans.stream().anyMatch(span -> span.name().equals("audit-job")));
         assertTrue(trace.stream().anyMatch(span -> id.equals(span.attributes().get("job.id"))), trace.toString());
         assertEquals("audit-traced", trace.get(0).resource().get("service.name"));
         assertTrue(Pattern.compile("\"trace_id\"\\s*:\\s*\"" + traceId + "\"").matcher(traced.log()).find(),

@@ -62,7 +62,7 @@ public class TracingConfiguration implements CamelConfiguration {
         OpenTelemetryTracer tracer = new OpenTelemetryTracer();
         // timers tick every second (schedules); the webhook's HTTP call is the delivery's own span, whose attributes
         // leave the callback's path and query out (Camel's would name the whole URL)
-        tracer.setExcludePatterns("timer*,vertx-http*");
+        tracer.setExcludePatterns("timer*,vertx-http*,direct*,seda*");
         tracer.init(context);
         // the spans still waiting are sent when the context stops
         context.addService(new ServiceSupport() {
