@@ -37,12 +37,11 @@ public class TracingConfiguration implements CamelConfiguration {
         if (!on(System.getenv(), System.getProperties())) {
             // Off: the global instance (which the Azure SDK's tracing plugin and the job spans ask) is the no-op one,
             // set before anyone asks, so that OpenTelemetry's own look for an SDK to configure logs nothing.
+            // (set, not isSet: Camel JBang puts an older OpenTelemetry API on the class path, which lacks isSet)
             try {
-                if (!GlobalOpenTelemetry.isSet()) {
-                    GlobalOpenTelemetry.set(OpenTelemetry.noop());
-                }
-            } catch (IllegalStateException setMeanwhile) {
-                // another context in this JVM set it first
+                GlobalOpenTelemetry.set(OpenTelemetry.noop());
+            } catch (IllegalStateException alreadySet) {
+                // asked or set before (another context in this JVM): it stays as it is
             }
             return;
         }
