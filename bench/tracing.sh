@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The cost of tracing (SPEC 16), one command: bench/tracing.sh (bench/run.sh runs it too). Its own Azurite and app
-# instances on loopback; writes bench/tracing-results.md. About 3 minutes on 2 cores.
+# instances on loopback; writes bench/tracing-results.md. About 5 minutes on 2 cores.
 # Two instances side by side on an empty audit table (memory store, SEDA): tracing off (the default), and on (every
 # request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
-# got). Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
+# got), each warmed up for 20 s with status and 20 s with submits. Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
 # the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, twice. With BEFORE_DIR=<a checkout from before tracing existed, its
 # jar built>, the same figures for it, to show that tracing off costs nothing.
 set -euo pipefail
@@ -39,8 +39,9 @@ id_off=$(field id "$(bench finished-job "http://127.0.0.1:$p_off")")
 id_on=$(field id "$(bench finished-job "http://127.0.0.1:$p_on")")
 for side in off on; do
   port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on"); id=$([ "$side" = off ] && echo "$id_off" || echo "$id_on")
-  wrk -t2 -c64 -d3s "http://127.0.0.1:$port/api/status/$id" >/dev/null                              # warm-up
-  wrk -t2 -c64 -d3s "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null   # warm-up
+  # warm-up: the JIT compiles the traced code as well (with 3 s, the figures below were half what they are after 20)
+  wrk -t2 -c64 -d20s "http://127.0.0.1:$port/api/status/$id" >/dev/null
+  wrk -t2 -c64 -d20s "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
   drained "http://127.0.0.1:$port"
 done
 for round in 1 2; do

@@ -84,6 +84,13 @@ class TracingIT {
                         && spans.stream().anyMatch(span -> span.name().equals("audit-job")));
         assertTrue(trace.stream().anyMatch(span -> id.equals(span.attributes().get("job.id"))), trace.toString());
         assertEquals("audit-traced", trace.get(0).resource().get("service.name"));
+        // the request's own span: its route, its path without the query, its answer
+        OtlpReceiver.ReceivedSpan request = trace.stream().filter(span -> span.parentSpanId().equals(callerSpan))
+                .findFirst().orElseThrow();
+        assertEquals("GET /api/submit/query", request.name());
+        assertEquals(Map.of("http.request.method", "GET", "http.route", "/api/submit/query", "url.path",
+                        "/api/submit/query", "http.response.status_code", "202", "job.id", id),
+                without(request.attributes(), "op"), request.toString());
         assertTrue(Pattern.compile("\"trace_id\"\\s*:\\s*\"" + traceId + "\"").matcher(traced.log()).find(),
                 "a JSON log line of the job names its trace");
         assertTrue(traced.log().lines().filter(line -> line.contains("\"trace_id\""))
@@ -189,6 +196,12 @@ class TracingIT {
         assertEquals(List.of(), receiver.trace(traceId));
         String log = untraced.log().toLowerCase();
         assertFalse(log.contains("opentelemetry") || log.contains("tracer"), "the untraced instance logged of tracing");
+    }
+
+    private static Map<String, String> without(Map<String, String> attributes, String key) {
+        Map<String, String> rest = new HashMap<>(attributes);
+        rest.remove(key);
+        return rest;
     }
 
     private static String hex(int bytes) {

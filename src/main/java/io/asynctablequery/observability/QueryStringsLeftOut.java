@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Sends spans on without any URL's query string (SPEC §16): Camel's HTTP span attributes name the whole request URL,
  * and a query may hold an API key ({@code code=}) or a callback's secret. Every text attribute is cut at its
- * {@code ?}; {@code url.query} and {@code http.query} are left out. Wraps whichever exporter is configured.
+ * {@code ?}; {@code url.query} and {@code http.query} are left out. Wraps whichever exporter is configured; a span
+ * with neither goes on as it is.
  */
 final class QueryStringsLeftOut implements SpanExporter {
 
@@ -27,7 +28,8 @@ final class QueryStringsLeftOut implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        return exporter.export(spans.stream().<SpanData>map(Scrubbed::new).toList());
+        return exporter.export(spans.stream().map(span -> hasQuery(span.getAttributes()) ? new Scrubbed(span) : span)
+                .toList());
     }
 
     @Override
@@ -38,6 +40,14 @@ final class QueryStringsLeftOut implements SpanExporter {
     @Override
     public CompletableResultCode shutdown() {
         return exporter.shutdown();
+    }
+
+    /** Whether an attribute is a query or holds a {@code ?} (most spans have neither and go on as they are). */
+    static boolean hasQuery(Attributes attributes) {
+        boolean[] found = {false};
+        attributes.forEach((key, value) -> found[0] |= QUERIES.contains(key.getKey())
+                || value instanceof String text && text.indexOf('?') >= 0);
+        return found[0];
     }
 
     static Attributes withoutQueries(Attributes attributes) {

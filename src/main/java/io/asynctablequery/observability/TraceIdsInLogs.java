@@ -28,7 +28,8 @@ public final class TraceIdsInLogs extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
                               Throwable t) {
-        if (tracing) {
+        // only for a line that will be written (the level check without the turbo filters, which would ask this one)
+        if (tracing && level != null && level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             SpanContext span = Span.current().getSpanContext();
             if (span.isValid()) {
                 MDC.put(TRACE_ID, span.getTraceId());

@@ -2,6 +2,7 @@ package io.asynctablequery.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -27,5 +28,7 @@ class QueryStringsLeftOutTest {
         assertEquals("1", sent.get(AttributeKey.stringKey("job.id")));
         assertEquals(3, sent.size());
         assertFalse(sent.toString().contains(key));
+        assertTrue(QueryStringsLeftOut.hasQuery(attributes));
+        assertFalse(QueryStringsLeftOut.hasQuery(sent), "a span without a query goes on as it is");
     }
 }
