@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The cost of tracing (SPEC 16), one command: bench/tracing.sh (bench/run.sh runs it too). Its own Azurite and app
-# instances on loopback; writes bench/tracing-results.md. About 5 minutes on 2 cores.
+# instances on loopback; writes bench/tracing-results.md. About 6 minutes on 2 cores.
 # Two instances side by side on an empty audit table (memory store, SEDA): tracing off (the default), and on (every
 # request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
 # got), each warmed up for 20 s with status and 20 s with submits. Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
-# the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, twice. With BEFORE_DIR=<a checkout from before tracing existed, its
+# the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, three times. With BEFORE_DIR=<a checkout from before tracing existed, its
 # jar built>, the same figures for it, to show that tracing off costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,13 +44,13 @@ for side in off on; do
   wrk -t2 -c64 -d20s "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
   drained "http://127.0.0.1:$port"
 done
-for round in 1 2; do
+for round in 1 2 3; do
   for side in off on; do
     port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on"); id=$([ "$side" = off ] && echo "$id_off" || echo "$id_on")
     figures[status-$side$round]=$(rps "http://127.0.0.1:$port/api/status/$id" "$side-$round-status")
   done
 done
-for round in 1 2; do
+for round in 1 2 3; do
   for side in off on; do
     port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on")
     figures[submit-$side$round]=$(rps "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" "$side-$round-submit")
@@ -69,23 +69,27 @@ if [ -n "${BEFORE_DIR:-}" ]; then # a checkout from before tracing, its jar buil
     -Dapi.max-wait=600 -jar target/async-table-query.jar > "$here/$out/before.log" 2>&1) &
   pids+=($!)
   for _ in $(seq 1 300); do listening "$p_b" && break; sleep 0.2; done
-  wrk -t2 -c64 -d3s "http://127.0.0.1:$p_b/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
-  drained "http://127.0.0.1:$p_b"
   id_b=$(field id "$(bench finished-job "http://127.0.0.1:$p_b")")
+  wrk -t2 -c64 -d20s "http://127.0.0.1:$p_b/api/status/$id_b" >/dev/null                               # warm-up, as above
+  wrk -t2 -c64 -d20s "http://127.0.0.1:$p_b/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
+  drained "http://127.0.0.1:$p_b"
   before="status=$(rps "http://127.0.0.1:$p_b/api/status/$id_b" before-status)"
   before="$before submit=$(rps "http://127.0.0.1:$p_b/api/submit/query?s=01/01/1990&e=02/01/1990" before-submit)"
   echo "before tracing existed: $before"
   stop "$(pid_on "$p_b")"
 fi
-mean() { node -e "console.log(((Number(process.argv[1]) + Number(process.argv[2])) / 2).toFixed(0))" "$1" "$2"; }
-s_off=$(mean "${figures[submit-off1]}" "${figures[submit-off2]}"); s_on=$(mean "${figures[submit-on1]}" "${figures[submit-on2]}")
-t_off=$(mean "${figures[status-off1]}" "${figures[status-off2]}"); t_on=$(mean "${figures[status-on1]}" "${figures[status-on2]}")
+mean() { node -e "const v = process.argv.slice(1).map(Number); console.log((v.reduce((a, b) => a + b) / v.length).toFixed(0))" "$@"; }
+each() { echo "${figures[$1-${2}1]}, ${figures[$1-${2}2]}, ${figures[$1-${2}3]}"; }
+s_off=$(mean ${figures[submit-off1]} ${figures[submit-off2]} ${figures[submit-off3]})
+s_on=$(mean ${figures[submit-on1]} ${figures[submit-on2]} ${figures[submit-on3]})
+t_off=$(mean ${figures[status-off1]} ${figures[status-off2]} ${figures[status-off3]})
+t_on=$(mean ${figures[status-on1]} ${figures[status-on2]} ${figures[status-on3]})
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 table=$(cat <<TABLE
 | figure | tracing off | tracing on (every request sampled) | ratio on/off | target |
 | --- | --- | --- | --- | --- |
-| submit throughput (req/s, wrk -t2 -c64 10 s, each submit a job that runs; mean of two rounds: ${figures[submit-off1]}, ${figures[submit-off2]} off; ${figures[submit-on1]}, ${figures[submit-on2]} on) | $s_off | $s_on | $(ratio "$s_on" "$s_off") | >= 0.8 |
-| status throughput (req/s, a finished job, nothing running; ${figures[status-off1]}, ${figures[status-off2]} off; ${figures[status-on1]}, ${figures[status-on2]} on) | $t_off | $t_on | $(ratio "$t_on" "$t_off") | >= 0.8 |
+| submit throughput (req/s, wrk -t2 -c64 10 s, each submit a job that runs; mean of three rounds: $(each submit off) off; $(each submit on) on) | $s_off | $s_on | $(ratio "$s_on" "$s_off") | >= 0.8 |
+| status throughput (req/s, a finished job, nothing running; mean of three rounds: $(each status off) off; $(each status on) on) | $t_off | $t_on | $(ratio "$t_on" "$t_off") | >= 0.8 |
 | what the local OTLP receiver got | | $received | | spans sent |
 TABLE
 )
@@ -98,8 +102,9 @@ cat > bench/tracing-results.md <<RESULTS
 ## Tracing (bench/tracing.sh)
 
 Latest run: $(date -u +%Y-%m-%dT%H:%MZ), on $(nproc) cores ($cpu), Azurite in memory, memory store and SEDA, an
-empty audit table (each submit's job runs and finishes at once). Off and on are two instances measured one after
-the other, twice; the OTLP receiver is a local HTTP server that answers 200.
+empty audit table (each submit's job runs and finishes at once). Off and on are two instances, each warmed up for 20 s
+with status and 20 s with submits, then measured one after the other, three times; the OTLP receiver is a local HTTP
+server that answers 200.
 
 $table
 RESULTS
