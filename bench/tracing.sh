@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The cost of tracing (SPEC 16), one command: bench/tracing.sh (bench/run.sh runs it too). Its own Azurite and app
-# instances on loopback; writes bench/tracing-results.md. About 6 minutes on 2 cores.
+# instances on loopback; writes bench/tracing-results.md. About 7 minutes on 2 cores (10 with BEFORE_DIR).
 # Two instances side by side on an empty audit table (memory store, SEDA): tracing off (the default), and on (every
 # request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
 # got), each warmed up for 20 s with status and 20 s with submits. Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
 # the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, three times. With BEFORE_DIR=<a checkout from before tracing existed, its
-# jar built>, the same figures for it, to show that tracing off costs nothing.
+# jar built>, a third instance of that app measured the same way in the same rounds, to show that tracing off costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/tracing
@@ -26,58 +26,49 @@ pids+=($!)
 for _ in $(seq 1 50); do listening "$receiver_port" && break; sleep 0.2; done
 
 bench seed "$conn" auditempty 1990-01-01 0 0 1 >/dev/null
-p_off=$(free_port); start_app off "$p_off" -Daudit.table-name=auditempty
-p_on=$(free_port); start_app on "$p_on" -Daudit.table-name=auditempty -Dotel.traces.exporter=otlp \
+declare -A port id figures
+sides=(off on)
+port[off]=$(free_port); start_app off "${port[off]}" -Daudit.table-name=auditempty
+port[on]=$(free_port); start_app on "${port[on]}" -Daudit.table-name=auditempty -Dotel.traces.exporter=otlp \
   -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.exporter.otlp.endpoint="http://127.0.0.1:$receiver_port"
+if [ -n "${BEFORE_DIR:-}" ]; then # a checkout from before tracing, its jar built: run there, with its own files
+  sides=(before off on)
+  port[before]=$(free_port); here=$PWD
+  (cd "$BEFORE_DIR" && exec java -Dcamel.server.port="${port[before]}" -Dcamel.management.port="$(free_port)" \
+    -Dazure.storage.connection-string="$conn" -Daudit.table-name=auditempty -Djobs.max-pending=10000000 \
+    -Dapi.max-wait=600 -jar target/async-table-query.jar > "$here/$out/before.log" 2>&1) &
+  pids+=($!)
+  for _ in $(seq 1 300); do listening "${port[before]}" && break; sleep 0.2; done
+fi
 drained() { # BASE: a job submitted now finishes (within 30 s, tried up to 10 times): the backlog has run
   for _ in $(seq 1 10); do bench finished-job "$1" 2>/dev/null | grep -q '^id=' && return 0; done
   echo "the backlog of $1 did not drain" >&2; exit 1
 }
-declare -A figures
+submit_path="/api/submit/query?s=01/01/1990&e=02/01/1990"
 # status first, on instances that run nothing (a finished job each), then submits, each after the backlog has run
-id_off=$(field id "$(bench finished-job "http://127.0.0.1:$p_off")")
-id_on=$(field id "$(bench finished-job "http://127.0.0.1:$p_on")")
-for side in off on; do
-  port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on"); id=$([ "$side" = off ] && echo "$id_off" || echo "$id_on")
+for side in "${sides[@]}"; do
+  base="http://127.0.0.1:${port[$side]}"
+  id[$side]=$(field id "$(bench finished-job "$base")")
   # warm-up: the JIT compiles the traced code as well (with 3 s, the figures below were half what they are after 20)
-  wrk -t2 -c64 -d20s "http://127.0.0.1:$port/api/status/$id" >/dev/null
-  wrk -t2 -c64 -d20s "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
-  drained "http://127.0.0.1:$port"
+  wrk -t2 -c64 -d20s "$base/api/status/${id[$side]}" >/dev/null
+  wrk -t2 -c64 -d20s "$base$submit_path" >/dev/null
+  drained "$base"
 done
 for round in 1 2 3; do
-  for side in off on; do
-    port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on"); id=$([ "$side" = off ] && echo "$id_off" || echo "$id_on")
-    figures[status-$side$round]=$(rps "http://127.0.0.1:$port/api/status/$id" "$side-$round-status")
+  for side in "${sides[@]}"; do
+    figures[status-$side$round]=$(rps "http://127.0.0.1:${port[$side]}/api/status/${id[$side]}" "$side-$round-status")
   done
 done
 for round in 1 2 3; do
-  for side in off on; do
-    port=$([ "$side" = off ] && echo "$p_off" || echo "$p_on")
-    figures[submit-$side$round]=$(rps "http://127.0.0.1:$port/api/submit/query?s=01/01/1990&e=02/01/1990" "$side-$round-submit")
-    drained "http://127.0.0.1:$port"
+  for side in "${sides[@]}"; do
+    figures[submit-$side$round]=$(rps "http://127.0.0.1:${port[$side]}$submit_path" "$side-$round-submit")
+    drained "http://127.0.0.1:${port[$side]}"
     echo "round $round, $side: status ${figures[status-$side$round]}, submit ${figures[submit-$side$round]}"
   done
 done
 sleep 2 # the last spans leave within the exporter's schedule delay (5 s default; the measure took longer)
 received=$(curl -s "http://127.0.0.1:$receiver_port/stats")
-stop "$(pid_on "$p_off")"; stop "$(pid_on "$p_on")"
-before=""
-if [ -n "${BEFORE_DIR:-}" ]; then # a checkout from before tracing, its jar built: run there, with its own files
-  p_b=$(free_port); here=$PWD
-  (cd "$BEFORE_DIR" && exec java -Dcamel.server.port="$p_b" -Dcamel.management.port="$(free_port)" \
-    -Dazure.storage.connection-string="$conn" -Daudit.table-name=auditempty -Djobs.max-pending=10000000 \
-    -Dapi.max-wait=600 -jar target/async-table-query.jar > "$here/$out/before.log" 2>&1) &
-  pids+=($!)
-  for _ in $(seq 1 300); do listening "$p_b" && break; sleep 0.2; done
-  id_b=$(field id "$(bench finished-job "http://127.0.0.1:$p_b")")
-  wrk -t2 -c64 -d20s "http://127.0.0.1:$p_b/api/status/$id_b" >/dev/null                               # warm-up, as above
-  wrk -t2 -c64 -d20s "http://127.0.0.1:$p_b/api/submit/query?s=01/01/1990&e=02/01/1990" >/dev/null
-  drained "http://127.0.0.1:$p_b"
-  before="status=$(rps "http://127.0.0.1:$p_b/api/status/$id_b" before-status)"
-  before="$before submit=$(rps "http://127.0.0.1:$p_b/api/submit/query?s=01/01/1990&e=02/01/1990" before-submit)"
-  echo "before tracing existed: $before"
-  stop "$(pid_on "$p_b")"
-fi
+for side in "${sides[@]}"; do stop "$(pid_on "${port[$side]}")"; done
 mean() { node -e "const v = process.argv.slice(1).map(Number); console.log((v.reduce((a, b) => a + b) / v.length).toFixed(0))" "$@"; }
 each() { echo "${figures[$1-${2}1]}, ${figures[$1-${2}2]}, ${figures[$1-${2}3]}"; }
 s_off=$(mean ${figures[submit-off1]} ${figures[submit-off2]} ${figures[submit-off3]})
@@ -93,9 +84,11 @@ table=$(cat <<TABLE
 | what the local OTLP receiver got | | $received | | spans sent |
 TABLE
 )
-if [ -n "$before" ]; then
+if [ -n "${BEFORE_DIR:-}" ]; then
+  s_b=$(mean ${figures[submit-before1]} ${figures[submit-before2]} ${figures[submit-before3]})
+  t_b=$(mean ${figures[status-before1]} ${figures[status-before2]} ${figures[status-before3]})
   table="$table
-| the app from before tracing existed ($(git -C "$BEFORE_DIR" log --oneline -1 | cut -c1-7)), same machine, after the others | submit $(field submit "$before"), status $(field status "$before") | | off / before: submit $(ratio "$s_off" "$(field submit "$before")"), status $(ratio "$t_off" "$(field status "$before")") | off unchanged |"
+| the app from before tracing existed ($(git -C "$BEFORE_DIR" log --oneline -1 | cut -c1-7)), a third instance measured in the same rounds (submit $(each submit before); status $(each status before)) | submit $s_b, status $t_b | | off / before: submit $(ratio "$s_off" "$s_b"), status $(ratio "$t_off" "$t_b") | off unchanged |"
 fi
 echo; echo "$table"
 cat > bench/tracing-results.md <<RESULTS
