@@ -17,12 +17,13 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Tracing (SPEC §16), first of the configuration classes: on only when {@code OTEL_TRACES_EXPORTER} (or
- * {@code otel.traces.exporter}) names an exporter other than {@code none}, or {@code APPLICATIONINSIGHTS_CONNECTION_STRING}
- * (or {@code applicationinsights.connection.string}) is set, which sends to Azure Monitor alone unless exporters are
- * named; otherwise nothing is built, bound or logged. When on, the OpenTelemetry SDK is configured the standard way ({@code OTEL_*} variables, {@code otel.*}
- * system properties; its metrics and logs exporters default to none) and Camel's own tracer
- * ({@code camel-opentelemetry2}) takes it from the registry: a span per route and per endpoint an exchange is sent
- * to, a submit's {@code traceparent} continued. The timers' routes (every second: the schedules) are not traced.
+ * {@code otel.traces.exporter}) names an exporter other than {@code none}, or when
+ * {@code APPLICATIONINSIGHTS_CONNECTION_STRING} (or {@code applicationinsights.connection.string}) is set, which sends
+ * to Azure Monitor alone unless exporters are named; otherwise nothing is built, bound or logged. When on, the
+ * OpenTelemetry SDK is configured the standard way ({@code OTEL_*} variables, {@code otel.*} system properties; its
+ * metrics and logs exporters default to none) and Camel's own tracer ({@code camel-opentelemetry2}) takes it from the
+ * registry: a span per route and per endpoint an exchange is sent to, a submit's {@code traceparent} continued. The
+ * timers' routes (every second: the schedules) are not traced.
  */
 public class TracingConfiguration implements CamelConfiguration {
 

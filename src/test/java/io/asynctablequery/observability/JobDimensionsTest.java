@@ -8,7 +8,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import org.junit.jupiter.api.Test;
 
-/** The job's attributes reach Application Insights, which leaves out those under {@code job.}, as {@code audit.job.*}. */
+/** The job's attributes reach Application Insights (it leaves out {@code job.*}) as {@code audit.job.*}. */
 class JobDimensionsTest {
 
     @Test
