@@ -12,6 +12,7 @@ import io.asynctablequery.support.AppProcess;
 import io.asynctablequery.support.AuditRows;
 import io.asynctablequery.support.Azurite;
 import io.asynctablequery.support.FaultProxy;
+import io.asynctablequery.support.Observe;
 import io.asynctablequery.support.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -201,8 +202,10 @@ class GracefulShutdownIT {
         CompletableFuture<HttpResponse<String>> waiting = HttpClient.newHttpClient().sendAsync(
                 HttpRequest.newBuilder(URI.create(instance.api.base() + "/api/status/" + id + "?wait=60")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Wait.until("the wait held", Duration.ofSeconds(10), () -> !waiting.isDone()
-                && instance.api.get("/api/status/" + id).status() == 202);
+        Wait.until("the wait held by the instance", Duration.ofSeconds(10), () -> !waiting.isDone()
+                && Observe.metric(instance.api.get(instance.managementBase() + "/observe/metrics").body(),
+                        "audit_waits_held") >= 1);
+        assertEquals(202, instance.api.get("/api/status/" + id).status(), "the job still runs");
 
         instance.terminate();
         HttpResponse<String> last = waiting.get(30, TimeUnit.SECONDS);

@@ -151,7 +151,8 @@ class SlowClientsTest extends StorageFaultTestSupport {
     @Test
     void aConnectionTurnedToHttp2IsLeftToHttp2() throws Exception {
         HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build(); // h2c upgrade
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/openapi.json")).build();
+        // a short answer: Java 17's client misreads now and then a first answer over 64 KiB after the upgrade (README)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/status?top=1")).build();
         HttpResponse<String> first = http2.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, first.statusCode());
         HttpResponse<String> second = http2.send(request, HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,13 @@ import java.util.function.Supplier;
 public class ApiClient {
 
     public static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as the API's callers speak it over plain HTTP (Durable Functions clients, Azure SDK pollers, curl,
+     * browsers). Not Java's default HTTP/2 upgrade ({@code h2c}): Java 17's client now and then misreads a first
+     * answer longer than 64 KiB on a new connection (README, "Slow clients"); SlowClientsTest speaks HTTP/2 itself.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Supplier<String> base;
     private final String[] credential;
@@ -73,7 +79,8 @@ public class ApiClient {
     /** A GET on a connection of its own (a new client), for answers after which the server closes it. */
     public static int onItsOwnConnection(String url) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create(url)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new AssertionError("GET " + url.substring(0, Math.min(80, url.length())) + "… failed", e);
