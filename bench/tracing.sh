@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The cost of tracing (SPEC 16), one command: bench/tracing.sh (bench/run.sh runs it too). Its own Azurite and app
-# instances on loopback; writes bench/tracing-results.md. About 7 minutes on 2 cores (10 with BEFORE_DIR).
+# instances on loopback; writes bench/tracing-results.md. About 15 minutes on 2 cores with 5 rounds (more with BEFORE_DIR).
 # Two instances side by side on an empty audit table (memory store, SEDA): tracing off (the default), and on (every
 # request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
 # got), each warmed up for 20 s with status and 20 s with submits. Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
-# the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, three times. With BEFORE_DIR=<a checkout from before tracing existed, its
+# the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, ROUNDS
+# times (5 unless set: one round moves by 10-25 %, the first after the warm-up lowest on every side). With BEFORE_DIR=<a checkout from before tracing existed, its
 # jar built>, a third instance of that app measured the same way in the same rounds, to show that tracing off costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,12 +55,13 @@ for side in "${sides[@]}"; do
   wrk -t2 -c64 -d20s "$base$submit_path" >/dev/null
   drained "$base"
 done
-for round in 1 2 3; do
+rounds=$(seq 1 "${ROUNDS:-5}")
+for round in $rounds; do
   for side in "${sides[@]}"; do
     figures[status-$side$round]=$(rps "http://127.0.0.1:${port[$side]}/api/status/${id[$side]}" "$side-$round-status")
   done
 done
-for round in 1 2 3; do
+for round in $rounds; do
   for side in "${sides[@]}"; do
     figures[submit-$side$round]=$(rps "http://127.0.0.1:${port[$side]}$submit_path" "$side-$round-submit")
     drained "http://127.0.0.1:${port[$side]}"
@@ -70,23 +72,20 @@ sleep 2 # the last spans leave within the exporter's schedule delay (5 s default
 received=$(curl -s "http://127.0.0.1:$receiver_port/stats")
 for side in "${sides[@]}"; do stop "$(pid_on "${port[$side]}")"; done
 mean() { node -e "const v = process.argv.slice(1).map(Number); console.log((v.reduce((a, b) => a + b) / v.length).toFixed(0))" "$@"; }
-each() { echo "${figures[$1-${2}1]}, ${figures[$1-${2}2]}, ${figures[$1-${2}3]}"; }
-s_off=$(mean ${figures[submit-off1]} ${figures[submit-off2]} ${figures[submit-off3]})
-s_on=$(mean ${figures[submit-on1]} ${figures[submit-on2]} ${figures[submit-on3]})
-t_off=$(mean ${figures[status-off1]} ${figures[status-off2]} ${figures[status-off3]})
-t_on=$(mean ${figures[status-on1]} ${figures[status-on2]} ${figures[status-on3]})
+each() { local r v=(); for r in $rounds; do v+=("${figures[$1-$2$r]}"); done; local IFS=/; echo "${v[*]}"; }
+mean_of() { mean $(each "$1" "$2" | tr / ' '); }
+s_off=$(mean_of submit off); s_on=$(mean_of submit on); t_off=$(mean_of status off); t_on=$(mean_of status on)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 table=$(cat <<TABLE
 | figure | tracing off | tracing on (every request sampled) | ratio on/off | target |
 | --- | --- | --- | --- | --- |
-| submit throughput (req/s, wrk -t2 -c64 10 s, each submit a job that runs; mean of three rounds: $(each submit off) off; $(each submit on) on) | $s_off | $s_on | $(ratio "$s_on" "$s_off") | >= 0.8 |
-| status throughput (req/s, a finished job, nothing running; mean of three rounds: $(each status off) off; $(each status on) on) | $t_off | $t_on | $(ratio "$t_on" "$t_off") | >= 0.8 |
+| submit throughput (req/s, wrk -t2 -c64 10 s, each submit a job that runs; mean of ${ROUNDS:-5} rounds: $(each submit off) off; $(each submit on) on) | $s_off | $s_on | $(ratio "$s_on" "$s_off") | >= 0.8 |
+| status throughput (req/s, a finished job, nothing running; mean of ${ROUNDS:-5} rounds: $(each status off) off; $(each status on) on) | $t_off | $t_on | $(ratio "$t_on" "$t_off") | >= 0.8 |
 | what the local OTLP receiver got | | $received | | spans sent |
 TABLE
 )
 if [ -n "${BEFORE_DIR:-}" ]; then
-  s_b=$(mean ${figures[submit-before1]} ${figures[submit-before2]} ${figures[submit-before3]})
-  t_b=$(mean ${figures[status-before1]} ${figures[status-before2]} ${figures[status-before3]})
+  s_b=$(mean_of submit before); t_b=$(mean_of status before)
   table="$table
 | the app from before tracing existed ($(git -C "$BEFORE_DIR" log --oneline -1 | cut -c1-7)), a third instance measured in the same rounds (submit $(each submit before); status $(each status before)) | submit $s_b, status $t_b | | off / before: submit $(ratio "$s_off" "$s_b"), status $(ratio "$t_off" "$t_b") | off unchanged |"
 fi
@@ -96,7 +95,7 @@ cat > bench/tracing-results.md <<RESULTS
 
 Latest run: $(date -u +%Y-%m-%dT%H:%MZ), on $(nproc) cores ($cpu), Azurite in memory, memory store and SEDA, an
 empty audit table (each submit's job runs and finishes at once). Off and on are two instances, each warmed up for 20 s
-with status and 20 s with submits, then measured one after the other, three times; the OTLP receiver is a local HTTP
+with status and 20 s with submits, then measured one after the other, ${ROUNDS:-5} times; the OTLP receiver is a local HTTP
 server that answers 200.
 
 $table
