@@ -5,7 +5,8 @@
 # request sampled: the SDK's default sampler, OTLP over HTTP to a local receiver that answers 200 and counts what it
 # got), each warmed up for 20 s with status and 20 s with submits. Status throughput of a finished job (nothing running), then submit throughput (each submit a job that runs;
 # the next figure waits until that backlog has run), each with wrk -t2 -c64 for 10 s, off and on alternately, ROUNDS
-# times (5 unless set: one round moves by 10-25 %, the first after the warm-up lowest on every side). With BEFORE_DIR=<a checkout from before tracing existed, its
+# times (5 unless set), each submit round from the same state: the instance's finished jobs purged and its heap
+# collected (without that, one round moved by 10-25 %, the first after the warm-up lowest on every side). With BEFORE_DIR=<a checkout from before tracing existed, its
 # jar built>, a third instance of that app measured the same way in the same rounds, to show that tracing off costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,9 +42,16 @@ if [ -n "${BEFORE_DIR:-}" ]; then # a checkout from before tracing, its jar buil
   pids+=($!)
   for _ in $(seq 1 300); do listening "${port[before]}" && break; sleep 0.2; done
 fi
-drained() { # BASE: a job submitted now finishes (within 30 s, tried up to 10 times): the backlog has run
-  for _ in $(seq 1 10); do bench finished-job "$1" 2>/dev/null | grep -q '^id=' && return 0; done
+drained() { # BASE: a job submitted now finishes (within 30 s, tried up to 20 times): the backlog has run
+  for _ in $(seq 1 20); do bench finished-job "$1" 2>/dev/null | grep -q '^id=' && return 0; done
   echo "the backlog of $1 did not drain" >&2; exit 1
+}
+# SIDE: its finished jobs purged and its heap collected, so that each submit round starts alike (the memory store
+# keeps every finished job for jobs.retention: hundreds of thousands after a round, which the collector then walks
+# during the next one, by a different amount on each side and in each round)
+fresh() {
+  curl -sf -o /dev/null -X DELETE "http://127.0.0.1:${port[$1]}/api/status?runtimeStatus=Completed"
+  jcmd "$(pid_on "${port[$1]}")" GC.run >/dev/null
 }
 submit_path="/api/submit/query?s=01/01/1990&e=02/01/1990"
 # status first, on instances that run nothing (a finished job each), then submits, each after the backlog has run
@@ -63,6 +71,7 @@ for round in $rounds; do
 done
 for round in $rounds; do
   for side in "${sides[@]}"; do
+    fresh "$side"
     figures[submit-$side$round]=$(rps "http://127.0.0.1:${port[$side]}$submit_path" "$side-$round-submit")
     drained "http://127.0.0.1:${port[$side]}"
     echo "round $round, $side: status ${figures[status-$side$round]}, submit ${figures[submit-$side$round]}"
@@ -95,7 +104,8 @@ cat > bench/tracing-results.md <<RESULTS
 
 Latest run: $(date -u +%Y-%m-%dT%H:%MZ), on $(nproc) cores ($cpu), Azurite in memory, memory store and SEDA, an
 empty audit table (each submit's job runs and finishes at once). Off and on are two instances, each warmed up for 20 s
-with status and 20 s with submits, then measured one after the other, ${ROUNDS:-5} times; the OTLP receiver is a local HTTP
+with status and 20 s with submits, then measured one after the other, ${ROUNDS:-5} times, each submit round after that
+instance's finished jobs were purged and its heap collected; the OTLP receiver is a local HTTP
 server that answers 200.
 
 $table
